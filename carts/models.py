@@ -1,0 +1,74 @@
+"""Carts of customers and guests, and the items in them."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from catalog.models import PriceMode
+from core.money import CURRENCY_CHOICES
+
+
+class Cart(models.Model):
+    """A cart belongs to a registered customer or to a guest (X-Anonymous-Customer-Unique-Id).
+
+    Its currency is set by the first item added. A cart idle for CART_EXPIRY_DAYS expires.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(
+        max_length=255, unique=True, null=True, blank=True,
+        help_text="A client-chosen cart id (Elastic Path's :cartID); empty when the uuid is used.",
+    )
+    store = models.ForeignKey("catalog.Store", on_delete=models.PROTECT, related_name="carts")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, null=True, blank=True, related_name="carts"
+    )
+    anonymous_id = models.CharField(max_length=255, null=True, blank=True, db_index=True)
+    name = models.CharField(max_length=255, blank=True)
+    is_default = models.BooleanField(default=False)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, null=True, blank=True)
+    price_mode = models.CharField(max_length=10, choices=PriceMode.choices, default=PriceMode.GROSS)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=True) | Q(anonymous_id__isnull=True),
+                name="cart_owned_by_customer_or_guest",
+                violation_error_message="A cart belongs to a customer or to a guest, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Cart {self.reference or self.uuid}"
+
+    @property
+    def is_guest_cart(self) -> bool:
+        return self.customer_id is None
+
+    def expires_at(self) -> datetime:
+        return self.updated_at + timedelta(days=settings.CART_EXPIRY_DAYS)
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    options = models.ManyToManyField("catalog.ProductOption", blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cart", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="cart_item_one_line_per_variant"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_item_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.variant.sku}"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Shop backoffice"
+admin.site.site_title = "Shop backoffice"
+admin.site.index_title = "Run the shop"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
