@@ -51,6 +51,7 @@ class OrderShipmentState(models.TextChoices):
     PARTIAL = "partial", "Partially shipped"
     SHIPPED = "shipped", "Shipped"
     BACKORDER = "backorder", "Backorder"
+    CANCELED = "canceled", "Canceled"
 
 
 S = OrderState
@@ -261,7 +262,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     # --- payment_state: what the payments add up to ---------------------------------
 
     @fsm_log_by
-    @transition(field=payment_state, source=[None, P.PAID, P.FAILED, P.CREDIT_OWED], target=P.BALANCE_DUE,
+    @transition(field=payment_state, source=[None, P.PAID, P.FAILED, P.CREDIT_OWED, P.VOID], target=P.BALANCE_DUE,
                 custom={"admin": False})
     def mark_balance_due(self, by=None):
         pass
@@ -291,7 +292,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     # --- shipment_state: what the shipments add up to -------------------------------
 
     @fsm_log_by
-    @transition(field=shipment_state, source=[None, SH.READY, SH.BACKORDER], target=SH.PENDING,
+    @transition(field=shipment_state, source=[None, SH.READY, SH.BACKORDER, SH.CANCELED], target=SH.PENDING,
                 custom={"admin": False})
     def mark_shipments_pending(self, by=None):
         pass
@@ -317,6 +318,12 @@ class Order(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @transition(field=shipment_state, source=[SH.READY, SH.PARTIAL], target=SH.SHIPPED, custom={"admin": False})
     def mark_shipped(self, by=None):
+        pass
+
+    @fsm_log_by
+    @transition(field=shipment_state, source=[None, SH.PENDING, SH.READY, SH.BACKORDER], target=SH.CANCELED,
+                custom={"admin": False})
+    def mark_shipments_canceled(self, by=None):
         pass
 
 

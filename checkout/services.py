@@ -1,13 +1,16 @@
-"""Writes to orders. Each function is one transaction that row-locks what it changes."""
+"""Writes to orders. Each public function is one transaction that row-locks what it changes."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from checkout.exceptions import OrderTransitionForbidden, OrderTransitionNotAllowed
-from checkout.models import Order
+from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, OrderShipmentState, OrderState
 from checkout.selectors import order_get_for_update
+from payments.models import Payment, PaymentState
 from shipping.models import Shipment, ShipmentState
+from shipping.services import StockLine, stock_release, stock_take
 
 # What staff may do to a placed order, by transition name.
 STAFF_TRANSITIONS = ("cancel", "resume", "authorize_return", "receive_return", "cancel_return")
@@ -16,38 +19,151 @@ STAFF_TRANSITIONS = ("cancel", "resume", "authorize_return", "receive_return", "
 def order_apply_staff_transition(*, order_id: int, transition: str, by) -> Order:
     """Apply a staff action (cancel, resume, returns) to an order, as ``by``.
 
-    Raises OrderTransitionNotAllowed when the order's state or step rules refuse it and
-    OrderTransitionForbidden when ``by`` lacks the transition's permission; nothing changes then.
+    Canceling cancels the unshipped shipments, gives their stock back and voids payments
+    not yet captured (captured money becomes credit owed); resuming takes the stock
+    again and reopens the shipments. Raises OrderTransitionNotAllowed when the order's
+    state or step rules refuse the action, OrderTransitionForbidden when ``by`` lacks
+    its permission, and InsufficientStock when a resume finds the stock gone; nothing
+    changes then.
     """
     if transition not in STAFF_TRANSITIONS:
         raise OrderTransitionNotAllowed(f"{transition!r} is not an order action.")
     with transaction.atomic():
         order = order_get_for_update(order_id=order_id)
+        if transition == "resume":
+            _take_stock_again(order)
         bound = getattr(order, transition)
         if not can_proceed(bound):
             raise OrderTransitionNotAllowed(
                 f"Order {order} cannot {transition.replace('_', ' ')} while {order.get_state_display().lower()}.",
                 meta={"state": order.state, "transition": transition},
             )
-        if not has_transition_perm(bound, by):
+        if by is None or not has_transition_perm(bound, by):
             raise OrderTransitionForbidden(meta={"transition": transition})
         bound(by=by)
-        _follow_with_shipments(order=order, transition=transition, by=by)
+        if transition == "cancel":
+            _unwind(order, by=by)
+        elif transition == "resume":
+            _reopen_shipments(order, by=by)
+        order_update_states(order=order, by=by)
         order.save()
     return order
 
 
-def _follow_with_shipments(*, order: Order, transition: str, by) -> None:
-    """Canceling an order cancels its unshipped shipments; resuming brings them back."""
-    if transition == "cancel":
-        order.canceled_at = timezone.now()
-        moves = {ShipmentState.PENDING: "cancel", ShipmentState.READY: "cancel"}
-    elif transition == "resume":
-        moves = {ShipmentState.CANCELED: "resume"}
-    else:
-        return
-    shipments = Shipment.objects.select_for_update().filter(order=order).order_by("pk")
-    for shipment in shipments:
-        if move := moves.get(shipment.state):
-            getattr(shipment, move)(by=by)
+def _stock_lines(order: Order) -> list[StockLine]:
+    return [
+        StockLine(item.shipment.stock_location_id, item.variant_id, item.quantity, item.sku)
+        for item in order.line_items.select_related("shipment")
+        if item.variant_id and item.shipment and item.shipment.stock_location_id
+        and item.shipment.state != ShipmentState.SHIPPED
+    ]
+
+
+def _unwind(order: Order, *, by) -> None:
+    order.canceled_at = timezone.now()
+    for shipment in Shipment.objects.select_for_update().filter(order=order).order_by("pk"):
+        if shipment.state in (ShipmentState.PENDING, ShipmentState.READY):
+            shipment.cancel(by=by)
             shipment.save()
+    if order.stock_reserved_at:
+        stock_release(lines=_stock_lines(order))
+        order.stock_reserved_at = None
+    for payment in Payment.objects.select_for_update().filter(order=order).order_by("pk"):
+        if can_proceed(payment.void):
+            payment.void(by=by)
+            payment.save()
+
+
+def _take_stock_again(order: Order) -> None:
+    if order.state == OrderState.CANCELED and order.stock_reserved_at is None:
+        stock_take(lines=_stock_lines(order))
+        order.stock_reserved_at = timezone.now()
+
+
+def _reopen_shipments(order: Order, *, by) -> None:
+    for shipment in Shipment.objects.select_for_update().filter(order=order).order_by("pk"):
+        if shipment.state == ShipmentState.CANCELED:
+            shipment.resume(by=by)
+            shipment.save()
+
+
+# --- payment_state and shipment_state: what payments and shipments add up to -------------
+
+_PAYMENT_STATE_MOVES = {
+    OrderPaymentState.BALANCE_DUE: "mark_balance_due",
+    OrderPaymentState.PAID: "mark_paid",
+    OrderPaymentState.CREDIT_OWED: "mark_credit_owed",
+    OrderPaymentState.FAILED: "mark_payment_failed",
+    OrderPaymentState.VOID: "mark_payment_void",
+}
+_SHIPMENT_STATE_MOVES = {
+    OrderShipmentState.PENDING: "mark_shipments_pending",
+    OrderShipmentState.READY: "mark_shipments_ready",
+    OrderShipmentState.PARTIAL: "mark_partially_shipped",
+    OrderShipmentState.SHIPPED: "mark_shipped",
+    OrderShipmentState.BACKORDER: "mark_backordered",
+    OrderShipmentState.CANCELED: "mark_shipments_canceled",
+}
+
+
+def payment_state_for(order: Order, payments: list[Payment]) -> str | None:
+    """Spree's rule: compare what was captured (less refunds) with what is owed."""
+    if not order.is_placed:
+        return None
+    captured = sum(p.captured_amount - p.refunded_amount for p in payments)
+    owed = 0 if order.state == OrderState.CANCELED else order.grand_total
+    if captured > owed:
+        return OrderPaymentState.CREDIT_OWED
+    if order.state == OrderState.CANCELED:
+        return OrderPaymentState.VOID
+    if captured == owed:
+        return OrderPaymentState.PAID
+    if payments and all(p.state == PaymentState.FAILED for p in payments):
+        return OrderPaymentState.FAILED
+    return OrderPaymentState.BALANCE_DUE
+
+
+def shipment_state_for(order: Order, shipments: list[Shipment]) -> str | None:
+    if not order.is_placed or not shipments:
+        return None
+    states = {s.state for s in shipments}
+    if states == {ShipmentState.CANCELED}:
+        return OrderShipmentState.CANCELED
+    states.discard(ShipmentState.CANCELED)
+    if states == {ShipmentState.SHIPPED}:
+        return OrderShipmentState.SHIPPED
+    if ShipmentState.SHIPPED in states:
+        return OrderShipmentState.PARTIAL
+    if states == {ShipmentState.READY}:
+        return OrderShipmentState.READY
+    return OrderShipmentState.PENDING
+
+
+def order_update_states(*, order: Order, by=None) -> None:
+    """Bring payment_state, shipment_state and payment_total in line with the order's payments and
+    shipments, through their transitions. The caller holds the order's row lock and saves it."""
+    payments = list(Payment.objects.filter(order=order))
+    shipments = list(Shipment.objects.filter(order=order))
+    order.payment_total = sum(p.captured_amount - p.refunded_amount for p in payments)
+    _move(order, "payment_state", payment_state_for(order, payments), _PAYMENT_STATE_MOVES, by)
+    _move(order, "shipment_state", shipment_state_for(order, shipments), _SHIPMENT_STATE_MOVES, by)
+
+
+def _move(order: Order, field: str, target: str | None, moves: dict[str, str], by) -> None:
+    if target is None or getattr(order, field) == target:
+        return
+    getattr(order, moves[target])(by=by)
+
+
+def order_reference_next(*, store) -> str:
+    """The store's next order reference (DE--3), unique and sequential under concurrency.
+
+    The counter row stays locked by the UPDATE until the caller's transaction ends, so
+    concurrent placements in one store queue here; a rolled-back placement gives its
+    number back.
+    """
+    OrderReferenceCounter.objects.get_or_create(store=store)
+    with transaction.atomic():
+        OrderReferenceCounter.objects.filter(store=store).update(last_number=F("last_number") + 1)
+        number = OrderReferenceCounter.objects.values_list("last_number", flat=True).get(store=store)
+    return f"{store.code}--{number}"
