@@ -40,7 +40,7 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "  Shop admin:  http://$(HOST):$(PORT)/admin/"
-	@echo "  Staff login: admin / admin"
+	@echo "  Staff login: printed by seed_demo above"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

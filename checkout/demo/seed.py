@@ -34,9 +34,10 @@ from shipping.services import StockLine, stock_take
 Report = Callable[[str], None]
 
 
-def seed_demo(*, report: Report, staff_password: str = data.STAFF_PASSWORD) -> None:
+def seed_demo(*, report: Report, staff_password: str = data.STAFF_PASSWORD) -> bool:
+    """Load the demo shop; True when the staff user was created now (with ``staff_password``)."""
     with transaction.atomic():
-        steps = [
+        _run(report, [
             ("countries and regions", _countries),
             ("zones", _zones),
             ("stores and tax sets", _stores_and_taxes),
@@ -44,16 +45,23 @@ def seed_demo(*, report: Report, staff_password: str = data.STAFF_PASSWORD) -> N
             ("stock locations and stock", _stock),
             ("carriers and shipment methods", _shipping),
             ("payment providers and methods", _payments),
-            ("staff", lambda: _staff(staff_password)),
+        ])
+        created_staff = _staff(staff_password)
+        report("  ✓ staff")
+        _run(report, [
             ("customers and addresses", _customers),
             ("business account", _company),
             ("carts", _carts),
             ("orders", _orders),
-        ]
-        for label, step in steps:
-            step()
-            report(f"  ✓ {label}")
+        ])
         _reset_sequences()
+    return created_staff
+
+
+def _run(report: Report, steps: list[tuple[str, Callable[[], None]]]) -> None:
+    for label, step in steps:
+        step()
+        report(f"  ✓ {label}")
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -183,15 +191,17 @@ def _payments() -> None:
         })
 
 
-def _staff(password: str) -> None:
+def _staff(password: str) -> bool:
+    """The demo superuser; an existing one keeps its password."""
     user_model = get_user_model()
-    user = user_model.objects.filter(username=data.STAFF_USERNAME).first()
-    if user is None:
+    created = not user_model.objects.filter(username=data.STAFF_USERNAME).exists()
+    if created:
         user_model.objects.create_superuser(data.STAFF_USERNAME, "admin@example.com", password)
     group, _ = Group.objects.get_or_create(name="Shop staff")
     group.permissions.set(Permission.objects.filter(
         content_type__app_label__in=["catalog", "customers", "carts", "shipping", "payments", "checkout"]
     ).exclude(codename__startswith="delete_"))
+    return created
 
 
 def _customers() -> None:

@@ -1,5 +1,7 @@
 """`python manage.py seed_demo`: the seed documents' shop, loaded once however often it runs."""
 
+from io import StringIO
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -144,3 +146,15 @@ def test_seed_demo_refuses_a_too_short_staff_password(db):
     with pytest.raises(CommandError, match="at least 4 characters"):
         call_command("seed_demo", "--staff-password", "x")
     assert not Store.objects.exists()
+
+
+def test_a_second_seed_keeps_a_changed_staff_password_and_says_so(seeded):
+    staff = get_user_model().objects.get(username="admin")
+    staff.set_password("a-new-secret-42")
+    staff.save()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    staff.refresh_from_db()
+    assert staff.check_password("a-new-secret-42")
+    assert "Staff login: admin (existing user, password unchanged)" in out.getvalue()
+    assert "admin / admin" not in out.getvalue()

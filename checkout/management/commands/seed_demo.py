@@ -21,10 +21,12 @@ class Command(BaseCommand):
             raise CommandError("--staff-password must be at least 4 characters.")
         self.stdout.write("Seeding the demo shop …")
         try:
-            seed_demo(report=self.stdout.write, staff_password=staff_password)
+            created_staff = seed_demo(report=self.stdout.write, staff_password=staff_password)
         except DatabaseError as exc:
             raise CommandError(f"Seeding failed, nothing was written: {exc}") from exc
+        login = f"{data.STAFF_USERNAME} / {staff_password}" if created_staff else (
+            f"{data.STAFF_USERNAME} (existing user, password unchanged)")
         self.stdout.write(self.style.SUCCESS(
-            f"Demo shop ready. Staff login: {data.STAFF_USERNAME} / {staff_password} "
+            f"Demo shop ready. Staff login: {login} "
             f"(customers: {data.CUSTOMERS[0]['email']} / {data.CUSTOMER_PASSWORD})"
         ))
