@@ -61,12 +61,35 @@ def percentage_of(amount: int, percent: Decimal | str | int) -> int:
     return round_ratio(Fraction(amount) * Fraction(Decimal(str(percent))), 100)
 
 
-def allocate(total: int, weights: Sequence[int]) -> list[int]:
+def round_shares(shares: Sequence[Fraction | int], *, tie_keys: Sequence | None = None) -> list[int]:
+    """Round exact shares to integers whose sum is the rounded sum of the shares.
+
+    The total is rounded once by the shop's rule; every share gets the floor of its
+    magnitude, and the units still missing go to the largest remainders. Ties go to the
+    smaller ``tie_keys`` (default: the earlier share), so the result does not depend on
+    how the caller ordered its lines when it passes stable keys.
+    """
+    if not shares:
+        return []
+    exact = [Fraction(share) for share in shares]
+    if any(share < 0 for share in exact) and any(share > 0 for share in exact):
+        raise ValueError("Shares must all have the same sign.")
+    sign = -1 if any(share < 0 for share in exact) else 1
+    magnitudes = [abs(share) for share in exact]
+    total = round_ratio(sum(magnitudes))
+    parts = [share.numerator // share.denominator for share in magnitudes]
+    keys = list(tie_keys) if tie_keys is not None else list(range(len(exact)))
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(magnitudes[i] - parts[i]), keys[i]))
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return [sign * part for part in parts]
+
+
+def allocate(total: int, weights: Sequence[int], *, tie_keys: Sequence | None = None) -> list[int]:
     """Split ``total`` in proportion to ``weights`` so that the parts sum to ``total``.
 
-    Largest remainder: every part gets the floor of its exact share, then the units
-    still missing go one by one to the parts with the largest remainders (ties go to
-    the earlier part, so the result is deterministic).
+    Largest remainder (see ``round_shares``): a 6653 discount over two equal lines is
+    3327 + 3326. All-zero weights split evenly.
     """
     if not weights:
         raise ValueError("Cannot allocate over no weights.")
@@ -76,15 +99,7 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     if weight_sum == 0:
         weights = [1] * len(weights)
         weight_sum = len(weights)
-    sign = -1 if total < 0 else 1
-    magnitude = abs(total)
-    shares = [Fraction(magnitude * w, weight_sum) for w in weights]
-    parts = [int(share) for share in shares]  # floor: shares are non-negative
-    missing = magnitude - sum(parts)
-    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - parts[i]), i))
-    for i in by_remainder[:missing]:
-        parts[i] += 1
-    return [sign * p for p in parts]
+    return round_shares([Fraction(total * w, weight_sum) for w in weights], tie_keys=tie_keys)
 
 
 def to_decimal(amount: int, currency: str) -> Decimal:
