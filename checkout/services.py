@@ -10,7 +10,8 @@ from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, Ord
 from checkout.selectors import order_get_for_update
 from payments.models import Payment, PaymentState
 from shipping.models import Shipment, ShipmentState
-from shipping.services import StockLine, stock_release, stock_take
+from shipping.selectors import stock_location_ids_for
+from shipping.services import StockRequest, stock_release, stock_reserve
 
 # What staff may do to a placed order, by transition name.
 STAFF_TRANSITIONS = ("cancel", "resume", "authorize_return", "receive_return", "cancel_return")
@@ -50,13 +51,20 @@ def order_apply_staff_transition(*, order_id: int, transition: str, by) -> Order
     return order
 
 
-def _stock_lines(order: Order) -> list[StockLine]:
+def order_stock_requests(order: Order) -> list[StockRequest]:
+    """What the order's lines need from stock (rentable lines: for the order's rental period)."""
+    period = (order.rental_start_date, order.rental_end_date) if order.rental_start_date else None
     return [
-        StockLine(item.shipment.stock_location_id, item.variant_id, item.quantity, item.sku)
-        for item in order.line_items.select_related("shipment")
-        if item.variant_id and item.shipment and item.shipment.stock_location_id
-        and item.shipment.state != ShipmentState.SHIPPED
+        StockRequest(item.pk, item.variant_id, item.quantity, item.sku, period if item.is_rentable else None)
+        for item in order.line_items.all() if item.variant_id
     ]
+
+
+def order_reserve_stock(order: Order) -> None:
+    """Hold the stock of every line from the locations that may serve the order; stamp the order."""
+    location_ids = stock_location_ids_for(store=order.store, zipcode=order.zipcode)
+    stock_reserve(requests=order_stock_requests(order), location_ids=location_ids)
+    order.stock_reserved_at = timezone.now()
 
 
 def _unwind(order: Order, *, by) -> None:
@@ -66,7 +74,7 @@ def _unwind(order: Order, *, by) -> None:
             shipment.cancel(by=by)
             shipment.save()
     if order.stock_reserved_at:
-        stock_release(lines=_stock_lines(order))
+        stock_release(line_item_ids=[item.pk for item in order.line_items.all()])
         order.stock_reserved_at = None
     for payment in Payment.objects.select_for_update().filter(order=order).order_by("pk"):
         if can_proceed(payment.void):
@@ -76,8 +84,7 @@ def _unwind(order: Order, *, by) -> None:
 
 def _take_stock_again(order: Order) -> None:
     if order.state == OrderState.CANCELED and order.stock_reserved_at is None:
-        stock_take(lines=_stock_lines(order))
-        order.stock_reserved_at = timezone.now()
+        order_reserve_stock(order)
 
 
 def _reopen_shipments(order: Order, *, by) -> None:

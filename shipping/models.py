@@ -79,6 +79,10 @@ class StockLocation(models.Model):
     name = models.CharField(max_length=100, unique=True)
     country = models.ForeignKey("customers.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     city = models.CharField(max_length=100, blank=True)
+    stores = models.ManyToManyField(
+        "catalog.Store", related_name="stock_locations", blank=True,
+        help_text="The stores this location ships for (rentals pick locations by zipcode instead).",
+    )
     is_active = models.BooleanField(default=True)
     is_default = models.BooleanField(default=False)
 
@@ -111,6 +115,49 @@ class StockItem(models.Model):
 
     def __str__(self):
         return f"{self.variant.sku} @ {self.stock_location.name}: {self.count_on_hand}"
+
+
+class StockAllocation(models.Model):
+    """Stock held for an order line at one location: taken from on hand, and what was backordered."""
+
+    stock_item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="allocations")
+    line_item = models.ForeignKey("checkout.LineItem", on_delete=models.CASCADE, related_name="stock_allocations")
+    quantity = models.PositiveIntegerField(help_text="Units taken from count on hand.")
+    backordered = models.PositiveIntegerField(default=0, help_text="Units promised beyond what was on hand.")
+    released_at = models.DateTimeField(null=True, blank=True, help_text="When the stock was given back.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["line_item", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0) | Q(backordered__gt=0), name="allocation_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} (+{self.backordered} backordered) of {self.stock_item}"
+
+
+class RentalBooking(models.Model):
+    """Units of a rentable variant at one location, booked for a date range [starts_at, ends_at)."""
+
+    stock_item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="rental_bookings")
+    line_item = models.ForeignKey("checkout.LineItem", on_delete=models.CASCADE, related_name="rental_bookings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    quantity = models.PositiveIntegerField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="rental_booking_ends_after_start"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="rental_booking_quantity_positive"),
+        ]
+        indexes = [models.Index(fields=["stock_item", "starts_at", "ends_at"])]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.stock_item.variant.sku} {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
 
 
 class ServiceableZipcode(models.Model):

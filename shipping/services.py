@@ -1,79 +1,134 @@
-"""Writes to stock. Callers run these inside their own transaction (placing, canceling, resuming)."""
+"""Holding and giving back stock for order lines. Callers run these inside their own transaction.
 
+Stock rows are locked in primary-key order so that concurrent checkouts queue instead of
+deadlocking; ``count_on_hand`` never goes below zero (a database constraint backs this).
+A line takes stock location by location, in the order of preference it is given; what no
+location has is backordered where a location allows it, and refused otherwise. Rentable
+lines book units for a date range instead: a unit booked for overlapping dates is taken.
+"""
+
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from shipping.exceptions import InsufficientStock
-from shipping.models import StockItem
+from shipping.models import RentalBooking, StockAllocation, StockItem
+from shipping.selectors import booked_units, check_period, live_reservations
 
 
 @dataclass(frozen=True)
-class StockLine:
-    """``quantity`` units of a variant from a stock location."""
+class StockRequest:
+    """``quantity`` units of a variant for an order line; ``rental`` books them for a period."""
 
-    stock_location_id: int
+    line_item_id: int
     variant_id: int
     quantity: int
     sku: str = ""
+    rental: tuple[datetime, datetime] | None = None
 
 
-def _locked_stock_items(lines: list[StockLine]) -> dict[tuple[int, int], StockItem]:
-    """Lock the stock rows of ``lines``, always in primary-key order so concurrent callers cannot deadlock."""
-    keys = {(line.stock_location_id, line.variant_id) for line in lines}
-    wanted = StockItem.objects.none()
-    for location_id, variant_id in sorted(keys):
-        wanted |= StockItem.objects.filter(stock_location_id=location_id, variant_id=variant_id)
-    rows = wanted.select_for_update().order_by("pk")
-    return {(row.stock_location_id, row.variant_id): row for row in rows}
+def stock_reserve(*, requests: Iterable[StockRequest], location_ids: list[int]) -> list:
+    """Hold stock for every request from ``location_ids`` (best first), all or nothing.
 
-
-def _merged(lines: Iterable[StockLine]) -> list[StockLine]:
-    totals: dict[tuple[int, int], StockLine] = {}
-    for line in lines:
-        key = (line.stock_location_id, line.variant_id)
-        seen = totals.get(key)
-        quantity = line.quantity + (seen.quantity if seen else 0)
-        totals[key] = StockLine(line.stock_location_id, line.variant_id, quantity, line.sku)
-    return list(totals.values())
-
-
-def stock_take(*, lines: Iterable[StockLine]) -> None:
-    """Take stock for ``lines``, all or nothing.
-
-    Raises InsufficientStock (meta: sku, requested, available) when any location holds
-    too little; nothing is taken then. ``count_on_hand`` never goes below zero.
+    Returns the StockAllocation and RentalBooking rows made. Raises InsufficientStock
+    (meta: sku, requested, available) and holds nothing when a line cannot be served.
     """
-    lines = _merged(lines)
+    requests = sorted(requests, key=lambda r: r.line_item_id)
     with transaction.atomic():
-        stock = _locked_stock_items(lines)
-        for line in lines:
-            item = stock.get((line.stock_location_id, line.variant_id))
-            if item is not None and item.is_never_out_of_stock:
-                continue
-            available = item.count_on_hand if item else 0
-            if available < line.quantity:
-                raise InsufficientStock(
-                    f"There is not enough stock of {line.sku or 'this item'}: {available} left, "
-                    f"{line.quantity} wanted.",
-                    meta={"sku": line.sku, "requested": line.quantity, "available": available},
-                )
-        for line in lines:
-            item = stock[(line.stock_location_id, line.variant_id)]
-            if not item.is_never_out_of_stock:
-                StockItem.objects.filter(pk=item.pk).update(count_on_hand=F("count_on_hand") - line.quantity)
+        stock = _lock(requests, location_ids)
+        remaining = {item.pk: item.count_on_hand for items in stock.values() for item in items}
+        held = []
+        for request in requests:
+            candidates = stock.get(request.variant_id, [])
+            if request.rental:
+                held += _book(request, candidates)
+            else:
+                held += _allocate(request, candidates, remaining)
+        allocations = [row for row in held if isinstance(row, StockAllocation)]
+        StockAllocation.objects.bulk_create(allocations)
+        RentalBooking.objects.bulk_create([row for row in held if isinstance(row, RentalBooking)])
+        _move_on_hand({a.stock_item_id: -a.quantity for a in allocations})
+    return held
 
 
-def stock_release(*, lines: Iterable[StockLine]) -> None:
-    """Give back stock taken for ``lines`` (an order canceled before shipping)."""
-    lines = _merged(lines)
+def stock_release(*, line_item_ids: list[int]) -> None:
+    """Give back what the lines hold: allocated units return on hand, rental bookings end."""
     with transaction.atomic():
-        stock = _locked_stock_items(lines)
-        for line in lines:
-            item = stock.get((line.stock_location_id, line.variant_id))
-            if item is None:
-                item = StockItem.objects.create(stock_location_id=line.stock_location_id, variant_id=line.variant_id)
-            if not item.is_never_out_of_stock:
-                StockItem.objects.filter(pk=item.pk).update(count_on_hand=F("count_on_hand") + line.quantity)
+        allocations = list(StockAllocation.objects.select_for_update()
+                           .filter(live_reservations(line_item_ids=line_item_ids)).order_by("pk"))
+        back: dict[int, int] = defaultdict(int)
+        for allocation in allocations:
+            back[allocation.stock_item_id] += allocation.quantity
+        _move_on_hand(back)
+        now = timezone.now()
+        StockAllocation.objects.filter(pk__in=[a.pk for a in allocations]).update(released_at=now)
+        RentalBooking.objects.filter(live_reservations(line_item_ids=line_item_ids)).update(released_at=now)
+
+
+def _lock(requests: list[StockRequest], location_ids: list[int]) -> dict[int, list[StockItem]]:
+    variant_ids = {r.variant_id for r in requests}
+    rows = (StockItem.objects.select_for_update(of=("self",)).select_related("variant")
+            .filter(variant_id__in=variant_ids, stock_location_id__in=location_ids).order_by("pk"))
+    preference = {location_id: rank for rank, location_id in enumerate(location_ids)}
+    stock: dict[int, list[StockItem]] = defaultdict(list)
+    for item in sorted(rows, key=lambda i: preference[i.stock_location_id]):
+        stock[item.variant_id].append(item)
+    return stock
+
+
+def _allocate(request: StockRequest, candidates: list[StockItem], remaining: dict[int, int]) -> list:
+    if any(item.is_never_out_of_stock for item in candidates):
+        return []
+    plan: dict[int, list] = {}
+    needed = request.quantity
+    for item in candidates:
+        take = min(remaining[item.pk], needed)
+        if take:
+            plan[item.pk] = [item, take, 0]
+            needed -= take
+    if needed:
+        backorder_at = next((item for item in candidates if item.backorderable), None)
+        if backorder_at is None:
+            raise _insufficient(request, available=request.quantity - needed)
+        plan.setdefault(backorder_at.pk, [backorder_at, 0, 0])[2] = needed
+    for item, take, _ in plan.values():
+        remaining[item.pk] -= take
+    return [StockAllocation(stock_item=item, line_item_id=request.line_item_id, quantity=take, backordered=backordered)
+            for item, take, backordered in plan.values()]
+
+
+def _book(request: StockRequest, candidates: list[StockItem]) -> list:
+    check_period(request.rental)
+    start, end = request.rental
+    booked = booked_units(stock_item_ids=[item.pk for item in candidates], period=request.rental)
+    bookings, needed = [], request.quantity
+    for item in candidates:
+        units = min(item.count_on_hand - booked.get(item.pk, 0), needed)
+        if units > 0:
+            bookings.append(RentalBooking(stock_item=item, line_item_id=request.line_item_id,
+                                          starts_at=start, ends_at=end, quantity=units))
+            needed -= units
+    if needed:
+        raise _insufficient(request, available=request.quantity - needed,
+                            period={"rental_start_date": start.isoformat(), "rental_end_date": end.isoformat()})
+    return bookings
+
+
+def _insufficient(request: StockRequest, *, available: int, period: dict | None = None) -> InsufficientStock:
+    what = request.sku or "this item"
+    when = " for these dates" if period else ""
+    return InsufficientStock(
+        f"There is not enough stock of {what}{when}: {available} available, {request.quantity} wanted.",
+        meta={"sku": request.sku, "requested": request.quantity, "available": available, **(period or {})},
+    )
+
+
+def _move_on_hand(changes: dict[int, int]) -> None:
+    for stock_item_id in sorted(changes):
+        if changes[stock_item_id]:
+            StockItem.objects.filter(pk=stock_item_id).update(count_on_hand=F("count_on_hand") + changes[stock_item_id])

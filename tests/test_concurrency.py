@@ -5,15 +5,17 @@ SQLite ignores SELECT … FOR UPDATE, so these run only on PostgreSQL (as in CI)
 
 import threading
 import time
+from datetime import datetime, timezone
 
 import pytest
 from django.db import connection, connections, transaction
 
 from catalog.models import Product, Store, TaxSet, Variant
+from checkout.models import LineItem, Order
 from checkout.services import order_reference_next
 from shipping.exceptions import InsufficientStock
-from shipping.models import StockItem, StockLocation
-from shipping.services import StockLine, stock_take
+from shipping.models import RentalBooking, StockAllocation, StockItem, StockLocation
+from shipping.services import StockRequest, stock_reserve
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -44,9 +46,10 @@ def run_together(workers: list, *, timeout: float = 30) -> list:
     return results
 
 
-def make_stock(*counts: int) -> list[StockItem]:
+def make_stock(*counts: int, rentable: bool = False) -> list[StockItem]:
     tax_set = TaxSet.objects.create(name="Standard")
-    product = Product.objects.create(abstract_sku="P", name="Phone", slug="phone", tax_set=tax_set)
+    product = Product.objects.create(abstract_sku="P", name="Phone", slug="phone", tax_set=tax_set,
+                                     is_rentable=rentable)
     location = StockLocation.objects.create(name="Berlin")
     return [
         StockItem.objects.create(
@@ -57,29 +60,53 @@ def make_stock(*counts: int) -> list[StockItem]:
     ]
 
 
+def request_for(item: StockItem, quantity: int = 1, rental=None) -> StockRequest:
+    """A line of a fresh order asking for ``item``'s variant."""
+    store = Store.objects.get_or_create(code="DE", defaults={"name": "Germany", "default_currency": "EUR"})[0]
+    order = Order.objects.create(store=store, currency="EUR")
+    line = LineItem.objects.create(order=order, variant=item.variant, sku=item.variant.sku, name="x",
+                                   quantity=quantity, unit_price=100)
+    return StockRequest(line.pk, item.variant_id, quantity, item.variant.sku, rental)
+
+
+def reserve(requests, location_id):
+    return lambda: stock_reserve(requests=requests, location_ids=[location_id])
+
+
 def test_the_last_unit_is_sold_exactly_once():
     (item,) = make_stock(1)
-    take_one = lambda: stock_take(lines=[StockLine(item.stock_location_id, item.variant_id, 1, "SKU-0")])  # noqa: E731
-    results = run_together([take_one] * 6)
-    assert sum(r is None for r in results) == 1
+    results = run_together([reserve([request_for(item)], item.stock_location_id) for _ in range(6)])
+    assert sum(isinstance(r, list) for r in results) == 1
     assert sum(isinstance(r, InsufficientStock) for r in results) == 5
     item.refresh_from_db()
     assert item.count_on_hand == 0
+    assert StockAllocation.objects.count() == 1
+
+
+def test_the_last_rental_unit_is_booked_exactly_once_for_overlapping_dates():
+    (item,) = make_stock(1, rentable=True)
+    periods = [(datetime(2026, 12, d, tzinfo=timezone.utc), datetime(2026, 12, d + 3, tzinfo=timezone.utc))
+               for d in (1, 2, 3)]
+    workers = [reserve([request_for(item, rental=periods[i % 3])], item.stock_location_id) for i in range(6)]
+    results = run_together(workers)
+    assert sum(isinstance(r, list) for r in results) == 1
+    assert sum(isinstance(r, InsufficientStock) for r in results) == 5
+    assert RentalBooking.objects.count() == 1
 
 
 def test_taking_the_same_rows_in_opposite_order_does_not_deadlock():
     a, b = make_stock(10, 10)
-    line_a = StockLine(a.stock_location_id, a.variant_id, 1, "SKU-0")
-    line_b = StockLine(b.stock_location_id, b.variant_id, 1, "SKU-1")
+    first = [request_for(a), request_for(b)]
+    second = [request_for(b), request_for(a)]
 
-    def take_and_hold(lines):
+    def take_and_hold(requests):
         def work():
             with transaction.atomic():
-                stock_take(lines=lines)
+                stock_reserve(requests=requests, location_ids=[a.stock_location_id])
                 time.sleep(0.3)  # hold the locks while the other worker asks for them
         return work
 
-    results = run_together([take_and_hold([line_a, line_b]), take_and_hold([line_b, line_a])])
+    results = run_together([take_and_hold(first), take_and_hold(second)])
     assert results == [None, None]
     a.refresh_from_db()
     b.refresh_from_db()

@@ -108,7 +108,7 @@ PRODUCTS = [
 ]
 
 STOCK_LOCATIONS = [
-    # name, country, city, default, zipcodes, {sku: count}
+    # name, country, city, default, zipcodes, {sku: count}; stores: see LOCATION_STORES
     ("Warehouse Berlin", "DE", "Berlin", True, [],
      {"066_23294028": 100, "136_24425591": 60, "078_24602396": 40, "112_312526171": 25, "047_26408568": 200}),
     ("Los Angeles", "US", "Los Angeles", False, ["90024", "90025", "90049", "90064"],
@@ -116,6 +116,7 @@ STOCK_LOCATIONS = [
     ("New York", "US", "New York", False, ["10001", "10011", "10014"], {"ROR-00011": 5}),
 ]
 NEVER_OUT_OF_STOCK = ["GC_050"]
+LOCATION_STORES = {"Warehouse Berlin": ["DE"], "Los Angeles": ["US"], "New York": ["US"]}
 
 CARRIERS = ["Spryker Dummy Shipment", "Spryker Drone Shipment", "UPS"]
 

@@ -21,15 +21,16 @@ from carts.models import Cart, CartItem
 from catalog.models import PriceMode, Price, Product, ProductOption, ProductOptionPrice, Store, TaxRate, TaxSet, Variant
 from checkout.demo import data
 from checkout.models import LineItem, Order, OrderAddress, Expense
-from checkout.services import order_apply_staff_transition, order_reference_next, order_update_states
+from checkout.services import (
+    order_apply_staff_transition, order_reference_next, order_reserve_stock, order_update_states,
+)
 from core.money import round_ratio
 from customers.models import Address, BusinessUnit, Company, CompanyMember, CompanyUnitAddress, Country, Customer, Region
 from payments.models import CreditCard, Payment, PaymentMethod, PaymentProvider
 from shipping.models import (
-    Carrier, ServiceableZipcode, Shipment, ShipmentMethod, ShipmentMethodPrice, ShippingRate, StockItem,
-    StockLocation, Zone,
+    Carrier, RentalBooking, ServiceableZipcode, Shipment, ShipmentMethod, ShipmentMethodPrice, ShippingRate,
+    StockAllocation, StockItem, StockLocation, Zone,
 )
-from shipping.services import StockLine, stock_take
 
 Report = Callable[[str], None]
 
@@ -155,6 +156,7 @@ def _stock() -> None:
         location = _upsert(StockLocation, name=name, defaults={
             "country": _country(iso2), "city": city, "is_default": is_default,
         })
+        location.stores.set(Store.objects.filter(code__in=data.LOCATION_STORES[name]))
         for zipcode in zipcodes:
             _upsert(ServiceableZipcode, stock_location=location, zipcode=zipcode, defaults={})
         for sku, count in counts.items():
@@ -331,10 +333,7 @@ def _add_line_item(order: Order, variant: Variant, quantity: int) -> None:
 
 def _ship_everything(order: Order, method: ShipmentMethod, address: OrderAddress) -> Shipment:
     cost = method.prices.get(currency=order.currency).amount_for(order.price_mode)
-    location = order.stock_location or StockLocation.objects.filter(country=order.store.country).order_by(
-        "-is_default", "pk").first()
-    shipment = Shipment.objects.create(order=order, method=method, address=address, cost=cost,
-                                       stock_location=location)
+    shipment = Shipment.objects.create(order=order, method=method, address=address, cost=cost)
     ShippingRate.objects.create(shipment=shipment, method=method, cost=cost, selected=True)
     order.line_items.update(shipment=shipment)
     rate = _rate(method.tax_set, address.country)
@@ -373,11 +372,11 @@ def _pay(order: Order, method: PaymentMethod) -> Payment:
 
 
 def _take_stock(order: Order) -> None:
-    stock_take(lines=[
-        StockLine(item.shipment.stock_location_id, item.variant_id, item.quantity, item.sku)
-        for item in order.line_items.select_related("shipment")
-    ])
-    order.stock_reserved_at = timezone.now()
+    order_reserve_stock(order)
+    allocation = StockAllocation.objects.filter(line_item__order=order).select_related("stock_item").first()
+    booking = RentalBooking.objects.filter(line_item__order=order).select_related("stock_item").first()
+    held = allocation or booking
+    order.shipments.update(stock_location=held.stock_item.stock_location_id)
 
 
 def _after_sale(order: Order, shipment: Shipment, payment: Payment, after: str, staff) -> None:

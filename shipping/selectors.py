@@ -1,0 +1,79 @@
+"""Reads of stock: which locations may serve an order, and how much of a variant they can give."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, Sum
+
+from shipping.exceptions import RentalDatesInvalid, ZipcodeNotServiceable
+from shipping.models import RentalBooking, StockItem, StockLocation
+
+Period = tuple[datetime, datetime]
+
+
+def stock_location_ids_for(*, store, zipcode: str = "") -> list[int]:
+    """The locations that may serve an order, best first.
+
+    With a zipcode (rentals) the locations serving that zipcode; otherwise the store's
+    locations, the default one first.
+    """
+    locations = StockLocation.objects.filter(is_active=True)
+    if zipcode:
+        ids = list(locations.filter(serviceable_zipcodes__zipcode=zipcode.strip()).order_by("pk")
+                   .values_list("pk", flat=True).distinct())
+        if not ids:
+            raise ZipcodeNotServiceable(f"We cannot deliver to zipcode {zipcode!r}.", meta={"zipcode": zipcode})
+        return ids
+    return list(locations.filter(stores=store).order_by("-is_default", "pk").values_list("pk", flat=True))
+
+
+def check_period(period: Period | None) -> None:
+    if period is not None and not period[1] > period[0]:
+        raise RentalDatesInvalid(meta={"rental_start_date": period[0].isoformat(),
+                                       "rental_end_date": period[1].isoformat()})
+
+
+def booked_units(*, stock_item_ids: list[int], period: Period) -> dict[int, int]:
+    """Units of each stock item booked by live rentals overlapping ``period`` (half-open ranges)."""
+    start, end = period
+    rows = (
+        RentalBooking.objects.filter(stock_item_id__in=stock_item_ids, released_at__isnull=True,
+                                     starts_at__lt=end, ends_at__gt=start)
+        .values("stock_item_id").annotate(units=Sum("quantity"))
+    )
+    return {row["stock_item_id"]: row["units"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Availability:
+    quantity: int
+    is_never_out_of_stock: bool = False
+    backorderable: bool = False
+
+    @property
+    def is_available(self) -> bool:
+        return self.quantity > 0 or self.is_never_out_of_stock or self.backorderable
+
+
+def variant_availability(*, variant_ids: list[int], location_ids: list[int],
+                         period: Period | None = None) -> dict[int, Availability]:
+    """What each variant can give from ``location_ids`` (for ``period``: minus overlapping rentals)."""
+    check_period(period)
+    items = list(StockItem.objects.filter(variant_id__in=variant_ids, stock_location_id__in=location_ids))
+    booked = booked_units(stock_item_ids=[i.pk for i in items], period=period) if period else {}
+    totals: dict[int, list[StockItem]] = defaultdict(list)
+    for item in items:
+        totals[item.variant_id].append(item)
+    return {
+        variant_id: Availability(
+            quantity=sum(max(i.count_on_hand - booked.get(i.pk, 0), 0) for i in totals.get(variant_id, [])),
+            is_never_out_of_stock=any(i.is_never_out_of_stock for i in totals.get(variant_id, [])),
+            backorderable=period is None and any(i.backorderable for i in totals.get(variant_id, [])),
+        )
+        for variant_id in variant_ids
+    }
+
+
+def live_reservations(*, line_item_ids: list[int]) -> Q:
+    return Q(line_item_id__in=line_item_ids, released_at__isnull=True)
