@@ -2,9 +2,13 @@ from django.contrib import admin
 
 from core.admin_display import (
     PriceAmountsForm,
+    RelatedChoicesFilter,
+    SaveEditedFieldsMixin,
+    ShownValueMixin,
     TransitionHistoryInline,
     ViewOnlyAdminMixin,
     ViewOnlyTabularInline,
+    WithRelatedMixin,
     money_field,
 )
 from shipping.models import (
@@ -22,8 +26,9 @@ from shipping.models import (
 )
 
 
-class ShipmentMethodInline(admin.TabularInline):
+class ShipmentMethodInline(WithRelatedMixin, admin.TabularInline):
     model = ShipmentMethod
+    select_related = ("carrier",)
     extra = 0
     fields = ("key", "name", "tax_set", "delivery_time_days", "is_active")
     show_change_link = True
@@ -44,8 +49,9 @@ class ZoneAdmin(admin.ModelAdmin):
     autocomplete_fields = ("countries",)
 
 
-class ShipmentMethodPriceInline(admin.TabularInline):
+class ShipmentMethodPriceInline(WithRelatedMixin, admin.TabularInline):
     model = ShipmentMethodPrice
+    select_related = ("method__carrier",)
     form = PriceAmountsForm
     extra = 0
 
@@ -72,14 +78,16 @@ class ShipmentMethodPriceAdmin(admin.ModelAdmin):
     list_filter = ("currency", "method__carrier")
     search_fields = ("method__key", "method__name", "method__carrier__name")
     list_select_related = ("method__carrier",)
+    autocomplete_fields = ("method",)
     ordering = ("method__name", "currency")
 
     gross = money_field("gross_amount", description="gross")
     net = money_field("net_amount", description="net")
 
 
-class ServiceableZipcodeInline(admin.TabularInline):
+class ServiceableZipcodeInline(WithRelatedMixin, admin.TabularInline):
     model = ServiceableZipcode
+    select_related = ("stock_location",)
     extra = 0
 
 
@@ -95,7 +103,10 @@ class StockLocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockItem)
-class StockItemAdmin(admin.ModelAdmin):
+class StockItemAdmin(ShownValueMixin, SaveEditedFieldsMixin, admin.ModelAdmin):
+    """Stock counts change under the page as orders come in: a save writes only what staff edited."""
+
+    compare_to_shown = ("count_on_hand",)
     list_display = ("variant", "stock_location", "count_on_hand", "backorderable", "is_never_out_of_stock",
                     "updated_at")
     list_filter = ("stock_location", "backorderable", "is_never_out_of_stock")
@@ -106,7 +117,7 @@ class StockItemAdmin(admin.ModelAdmin):
     ordering = ("stock_location__name", "variant__sku")
 
 
-STOCK_HOLD_SEARCH = ("stock_item__variant__sku", "line_item__order__reference", "line_item__order__number")
+STOCK_HOLD_SEARCH = ("stock_item__variant__sku", "=line_item__order__reference", "=line_item__order__number")
 STOCK_HOLD_RELATED = ("stock_item__variant", "stock_item__stock_location", "line_item__order")
 
 
@@ -157,13 +168,13 @@ class ShippingRateInline(ViewOnlyTabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(SaveEditedFieldsMixin, admin.ModelAdmin):
     """Shipments change state through the shipping services only: here staff look, and fix the
     tracking number or the requested delivery date."""
 
     list_display = ("number", "order", "state", "method", "cost_money", "tracking", "shipped_at", "created_at")
-    list_filter = ("state", "method", "stock_location", "shipped_at")
-    search_fields = ("number", "tracking", "order__reference", "order__number", "order__email")
+    list_filter = ("state", ("method", RelatedChoicesFilter), "stock_location", "shipped_at")
+    search_fields = ("number", "tracking", "=order__reference", "=order__number", "order__email")
     list_select_related = ("order", "method__carrier")
     ordering = ("-created_at",)
     fields = ("number", "order", "state", "method", "cost_money", "address", "stock_location",
@@ -189,8 +200,8 @@ class ShipmentAdmin(admin.ModelAdmin):
 @admin.register(ShippingRate)
 class ShippingRateAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("shipment", "method", "cost_money", "selected")
-    list_filter = ("selected", "method")
-    search_fields = ("shipment__number", "shipment__order__reference", "shipment__order__number")
+    list_filter = ("selected", ("method", RelatedChoicesFilter))
+    search_fields = ("shipment__number", "=shipment__order__reference", "=shipment__order__number")
     list_select_related = ("shipment__order", "method__carrier")
     fields = ("shipment", "method", "cost_money", "selected")
     readonly_fields = fields

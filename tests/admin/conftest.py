@@ -1,0 +1,34 @@
+"""The demo shop (seed_demo) is loaded once for the admin tests and flushed after them.
+
+It cannot be wrapped in one rolled-back transaction: placing the demo orders commits in
+phases of its own (durable blocks around the payment provider call). Each test still runs
+in a transaction that is rolled back, so what a test writes is undone.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+
+@pytest.fixture(scope="package")
+def demo_shop_for_package(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        try:
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                call_command("seed_demo", stdout=StringIO())
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo_shop(demo_shop_for_package, db):
+    """The demo shop, for one test."""
+
+
+@pytest.fixture
+def boss(demo_shop, superuser, admin_client_for):
+    """A test client logged in as a superuser."""
+    return admin_client_for(superuser)
