@@ -22,7 +22,7 @@ def has_line_items(order: Order) -> bool:
 
 
 def _address_is_valid(address) -> bool:
-    return address is not None and address.country.postal_code_problem(address.zip_code) is None
+    return address is not None and not address.problems()
 
 
 def has_valid_addresses(order: Order) -> bool:

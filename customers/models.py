@@ -104,19 +104,23 @@ class PostalAddress(models.Model):
     class Meta:
         abstract = True
 
+    def problems(self) -> dict[str, str]:
+        """What is wrong with this address, by field: the country's rules (postal code, regions)."""
+        if not self.country_id:
+            return {}
+        problems = {}
+        if problem := self.country.postal_code_problem(self.zip_code):
+            problems["zip_code"] = problem
+        if self.region_id and self.region.country_id != self.country_id:
+            problems["region"] = f"{self.region.name} is not a region of {self.country.name}."
+        elif self.country.states_required and not self.region_id:
+            problems["region"] = f"Addresses in {self.country.name} need a region."
+        return problems
+
     def clean(self):
         super().clean()
-        if not self.country_id:
-            return
-        errors = {}
-        if problem := self.country.postal_code_problem(self.zip_code):
-            errors["zip_code"] = problem
-        if self.region_id and self.region.country_id != self.country_id:
-            errors["region"] = f"{self.region.name} is not a region of {self.country.name}."
-        if self.country.states_required and not self.region_id:
-            errors["region"] = f"Addresses in {self.country.name} need a region."
-        if errors:
-            raise ValidationError(errors)
+        if problems := self.problems():
+            raise ValidationError(problems)
 
     @property
     def full_name(self) -> str:

@@ -21,6 +21,7 @@ from django_fsm_log.decorators import fsm_log_by
 
 from catalog.models import PriceMode
 from checkout import flow
+from core.fsm import ProtectedStateMixin
 from core.money import CURRENCY_CHOICES
 from customers.models import PostalAddress
 
@@ -98,7 +99,7 @@ def new_guest_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Order(ConcurrentTransitionMixin, models.Model):
+class Order(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(
         max_length=32, unique=True, default=new_order_number, editable=False,
@@ -234,10 +235,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
         pass
 
     @fsm_log_by
-    @transition(field=state, source=S.CANCELED, target=S.COMPLETE,
-                conditions=[flow.stock_is_reserved], permission="checkout.resume_order",
+    @transition(field=state, source=S.CANCELED, target=S.COMPLETE, permission="checkout.resume_order",
                 custom={"label": "Resume order", "admin": True})
     def resume(self, by=None):
+        """The service takes the stock again first (it was given back on cancel)."""
         self.canceled_at = None
 
     @fsm_log_by
@@ -274,7 +275,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         pass
 
     @fsm_log_by
-    @transition(field=payment_state, source=[P.PAID], target=P.CREDIT_OWED, custom={"admin": False})
+    @transition(field=payment_state, source=[None, P.BALANCE_DUE, P.PAID], target=P.CREDIT_OWED, custom={"admin": False})
     def mark_credit_owed(self, by=None):
         pass
 
@@ -284,7 +285,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         pass
 
     @fsm_log_by
-    @transition(field=payment_state, source=[P.BALANCE_DUE, P.FAILED, P.CREDIT_OWED, P.PAID], target=P.VOID,
+    @transition(field=payment_state, source=[None, P.BALANCE_DUE, P.FAILED, P.CREDIT_OWED, P.PAID], target=P.VOID,
                 custom={"admin": False})
     def mark_payment_void(self, by=None):
         pass
