@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from catalog.models import PriceMode
 from core.money import CURRENCY_CHOICES
@@ -72,3 +73,23 @@ class CartItem(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.variant.sku}"
+
+
+class CartVoucher(models.Model):
+    """A voucher code the customer applied to the cart; the discounts app says what it is worth."""
+
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="vouchers")
+    code = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cart", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                F("cart"), Lower("code"), name="cart_voucher_code_once_per_cart",
+                violation_error_message="This voucher code is already applied to the cart.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
