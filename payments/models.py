@@ -13,7 +13,9 @@ from django.db.models.functions import Lower
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by
 
-from core.money import CURRENCY_CHOICES
+from core.fsm import ProtectedStateMixin
+
+from core.money import CURRENCY_CHOICES, format_money
 
 
 class PaymentProvider(models.Model):
@@ -98,7 +100,7 @@ def is_fully_refundable(payment: "Payment") -> bool:
     return payment.refunded_amount == payment.captured_amount
 
 
-class Payment(ConcurrentTransitionMixin, models.Model):
+class Payment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
     """One payment of an order through one payment method (Spree's payment state machine)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -137,7 +139,7 @@ class Payment(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.method} {self.amount} {self.currency} ({self.state})"
+        return f"{self.method} {format_money(self.amount, self.currency)} ({self.get_state_display().lower()})"
 
     @fsm_log_by
     @transition(field=state, source=[S.CHECKOUT, S.PENDING], target=S.PROCESSING, custom={"admin": False})
@@ -176,3 +178,43 @@ class Payment(ConcurrentTransitionMixin, models.Model):
                 permission="payments.refund_payment", custom={"admin": False, "label": "Refund"})
     def refund(self, by=None):
         pass
+
+
+class PaymentAttemptStatus(models.TextChoices):
+    STARTED = "started", "Started"
+    AUTHORIZED = "authorized", "Authorized"
+    REDIRECT = "redirect", "Awaiting redirect"
+    DECLINED = "declined", "Declined"
+    VOIDED = "voided", "Voided"
+    ATTACHED = "attached", "Attached to an order"
+
+
+class PaymentAttempt(models.Model):
+    """A call to a payment provider made before its order exists: the journal that reconciles crashes.
+
+    Written (and committed) before the provider is called, updated after; attached to the
+    order inside the order's transaction. An attempt left ``started`` or ``authorized``
+    without an order is money that may be held for nothing: reconciliation voids it.
+    Holds no card data.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="attempts")
+    amount = models.PositiveIntegerField(help_text="Minor units.")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    idempotency_key = models.CharField(max_length=255, blank=True, db_index=True)
+    cart_uuid = models.UUIDField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=20, choices=PaymentAttemptStatus.choices, default=PaymentAttemptStatus.STARTED)
+    transaction_id = models.CharField(max_length=255, blank=True, help_text="The provider's reference.")
+    order = models.ForeignKey(
+        "checkout.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="payment_attempts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.method} {format_money(self.amount, self.currency)} ({self.status})"

@@ -1,0 +1,124 @@
+"""Spryker's DummyPayment provider: invoice and credit card, with no real money moving.
+
+The invoice asks for the customer's date of birth (dd.mm.yyyy, as in the Glue samples)
+and is authorised at once: the invoice is paid later. The credit card is checked the
+way a gateway would (Luhn, brand, expiry, security code); one test number declines.
+Only ``CardDetails`` leave this module: never the number or the security code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+
+from payments.cards import CARD_TYPE, MONTH, NAME, NUMBER, SECURITY_CODE, YEAR, card_number_normalize, parse_card
+from payments.exceptions import FIRST_PAYMENT_POINTER, PaymentDataInvalid, PaymentDeclined
+from payments.models import PaymentPlugin as PluginCode
+from payments.providers.base import AUTHORIZED, Authorization, CardDetails, PaymentRequest
+
+logger = logging.getLogger(__name__)
+
+INVOICE_KEY = "dummyPaymentInvoice"
+DATE_OF_BIRTH = "dateOfBirth"
+CREDIT_CARD_KEY = "dummyPaymentCreditCard"
+CARD_REQUIRED_FIELDS = (CARD_TYPE, NUMBER, NAME, MONTH, YEAR, SECURITY_CODE)
+
+# The test card that a dummy gateway declines (Stripe's "card declined" number).
+DECLINED_TEST_NUMBER = "4000000000000002"
+
+_DATE_OF_BIRTH = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})")
+_OLDEST_YEAR_OF_BIRTH = 1900
+
+
+def _object_at(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, Mapping):
+        raise PaymentDataInvalid(f"{key} is required, as an object.", pointer=f"{FIRST_PAYMENT_POINTER}/{key}",
+                                 meta={"field": key})
+    return value
+
+
+def _new_transaction_id() -> str:
+    return uuid.uuid4().hex
+
+
+class DummyInvoicePlugin:
+    code = PluginCode.DUMMY_INVOICE.value
+
+    def validate(self, request: PaymentRequest) -> None:
+        invoice = _object_at(request.data, INVOICE_KEY)
+        pointer = f"{FIRST_PAYMENT_POINTER}/{INVOICE_KEY}/{DATE_OF_BIRTH}"
+        raw = invoice.get(DATE_OF_BIRTH)
+        match = _DATE_OF_BIRTH.fullmatch(raw.strip()) if isinstance(raw, str) else None
+        if match is None:
+            raise PaymentDataInvalid("The date of birth is required, as dd.mm.yyyy (e.g. 08.04.1986).",
+                                     pointer=pointer, meta={"field": DATE_OF_BIRTH})
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            born = datetime.date(year, month, day)
+        except ValueError:
+            raise PaymentDataInvalid("The date of birth is not a date.", pointer=pointer,
+                                     meta={"field": DATE_OF_BIRTH}) from None
+        if born.year < _OLDEST_YEAR_OF_BIRTH or born >= timezone.localdate():
+            raise PaymentDataInvalid("The date of birth must be in the past.", pointer=pointer,
+                                     meta={"field": DATE_OF_BIRTH})
+
+    def authorize(self, request: PaymentRequest) -> Authorization:
+        self.validate(request)
+        transaction_id = _new_transaction_id()
+        logger.info("Dummy invoice authorised: transaction %s, %s %s", transaction_id, request.amount,
+                    request.currency)
+        # The invoice is paid later; nothing personal is kept on the payment.
+        return Authorization(status=AUTHORIZED, transaction_id=transaction_id)
+
+    def capture(self, *, transaction_id: str, amount: int, currency: str) -> None:
+        logger.info("Dummy invoice captured: transaction %s, %s %s", transaction_id, amount, currency)
+
+    def void(self, *, transaction_id: str) -> None:
+        logger.info("Dummy invoice voided: transaction %s", transaction_id)
+
+    def refund(self, *, transaction_id: str, amount: int, currency: str) -> None:
+        logger.info("Dummy invoice refunded: transaction %s, %s %s", transaction_id, amount, currency)
+
+
+class DummyCreditCardPlugin:
+    code = PluginCode.DUMMY_CREDIT_CARD.value
+
+    def validate(self, request: PaymentRequest) -> None:
+        self._card(request)
+
+    def authorize(self, request: PaymentRequest) -> Authorization:
+        card = self._card(request)
+        if card_number_normalize(request.data[CREDIT_CARD_KEY][NUMBER]) == DECLINED_TEST_NUMBER:
+            logger.info("Dummy credit card declined: %s ending %s", card.brand, card.last_digits)
+            raise PaymentDeclined(meta={"reason": "card_declined"})
+        transaction_id = _new_transaction_id()
+        logger.info("Dummy credit card authorised: transaction %s, %s ending %s, %s %s", transaction_id,
+                    card.brand, card.last_digits, request.amount, request.currency)
+        return Authorization(status=AUTHORIZED, transaction_id=transaction_id, card=card)
+
+    @staticmethod
+    def _card(request: PaymentRequest) -> CardDetails:
+        """The card object checked: every field the method lists present, then the card itself."""
+        card = _object_at(request.data, CREDIT_CARD_KEY)
+        pointer = f"{FIRST_PAYMENT_POINTER}/{CREDIT_CARD_KEY}"
+        for key in CARD_REQUIRED_FIELDS:
+            if card.get(key) in (None, ""):
+                raise PaymentDataInvalid(f"{CREDIT_CARD_KEY}.{key} is required.", pointer=f"{pointer}/{key}",
+                                         meta={"field": key})
+        return parse_card(card, pointer=pointer)
+
+    def capture(self, *, transaction_id: str, amount: int, currency: str) -> None:
+        logger.info("Dummy credit card captured: transaction %s, %s %s", transaction_id, amount, currency)
+
+    def void(self, *, transaction_id: str) -> None:
+        logger.info("Dummy credit card voided: transaction %s", transaction_id)
+
+    def refund(self, *, transaction_id: str, amount: int, currency: str) -> None:
+        logger.info("Dummy credit card refunded: transaction %s, %s %s", transaction_id, amount, currency)

@@ -1,0 +1,44 @@
+"""Reads of payment providers and methods that checkout and the API dialects share."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from payments.exceptions import InvalidPaymentMethod
+from payments.models import PaymentMethod, PaymentProvider
+
+
+def payment_method_resolve(*, provider_name: str, method_name: str) -> PaymentMethod:
+    """The active method a client names, ignoring case ("Credit Card" is "credit card").
+
+    Raises InvalidPaymentMethod (1108) when no active method of an active provider has
+    these names. The provider is selected with the method.
+    """
+    if not isinstance(provider_name, str) or not isinstance(method_name, str) or not provider_name or not method_name:
+        raise InvalidPaymentMethod(method=str(method_name or ""), provider=str(provider_name or ""))
+    method = (
+        PaymentMethod.objects.select_related("provider")
+        .filter(provider__name__iexact=provider_name, provider__is_active=True, name__iexact=method_name,
+                is_active=True)
+        .order_by("provider_id", "pk")
+        .first()
+    )
+    if method is None:
+        raise InvalidPaymentMethod(method=method_name, provider=provider_name)
+    return method
+
+
+def payment_providers_list() -> list[PaymentProvider]:
+    """Active providers that have an active method, by name; two queries however many there are.
+
+    Each provider's active methods, in display order, are in ``provider.active_methods``
+    (a list: ``provider.methods`` still means all of them).
+    """
+    providers = PaymentProvider.objects.filter(is_active=True).order_by("name").prefetch_related(
+        Prefetch(
+            "methods",
+            queryset=PaymentMethod.objects.filter(is_active=True).order_by("position", "id"),
+            to_attr="active_methods",
+        )
+    )
+    return [provider for provider in providers if provider.active_methods]

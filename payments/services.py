@@ -1,0 +1,111 @@
+"""Writes around a payment provider call made before the order exists.
+
+Placing an order pays before it commits the order, so every provider call is
+journalled in a ``PaymentAttempt``: started (committed before the call), then
+authorised / awaiting redirect / declined, then attached to the order inside the
+order's transaction, or voided when the order could not be made. A crash between the
+call and the order's commit leaves an attempt without an order, which reconciliation
+finds and voids. The provider is never called inside a transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.db import transaction
+
+from core.errors import DomainError
+from payments.exceptions import PaymentAttemptNotAttachable
+from payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
+from payments.providers.base import AUTHORIZED, CAPTURED, REDIRECT, Authorization, PaymentRequest
+from payments.providers.registry import plugin_for
+
+logger = logging.getLogger(__name__)
+
+Status = PaymentAttemptStatus
+# A provider that captures at once still leaves the attempt "authorized": money held, order to attach.
+ATTEMPT_STATUS_FOR = {AUTHORIZED: Status.AUTHORIZED, CAPTURED: Status.AUTHORIZED, REDIRECT: Status.REDIRECT}
+# Attempts whose money the provider may hold.
+HELD = (Status.AUTHORIZED, Status.REDIRECT)
+
+
+def payment_attempt_start(
+    *, method: PaymentMethod, amount: int, currency: str, idempotency_key: str = "", cart_uuid: uuid.UUID | None = None
+) -> PaymentAttempt:
+    """Journal a provider call about to be made. Commits at once: call it outside any transaction."""
+    with transaction.atomic(durable=True):
+        attempt = PaymentAttempt.objects.create(
+            method=method, amount=amount, currency=currency, idempotency_key=idempotency_key or "", cart_uuid=cart_uuid
+        )
+    logger.info("Payment attempt %s started: %s, %s %s", attempt.uuid, method.plugin, amount, currency)
+    return attempt
+
+
+def payment_attempt_authorize(*, attempt: PaymentAttempt, request: PaymentRequest) -> Authorization:
+    """Call the provider for ``attempt`` and record the outcome.
+
+    A refusal (PaymentDeclined, or data the plugin rejects) is recorded as ``declined``
+    and re-raised. Any other failure leaves the attempt ``started`` for reconciliation.
+    """
+    journalled = (attempt.method_id, attempt.amount, attempt.currency)
+    if (request.method.pk, request.amount, request.currency) != journalled:
+        raise ValueError("The payment request does not match its attempt (method, amount or currency).")
+    plugin = plugin_for(request.method)
+    try:
+        authorization = plugin.authorize(request)  # the provider call: no transaction opened around it
+    except DomainError as error:
+        _record(attempt, status=Status.DECLINED)
+        logger.info("Payment attempt %s declined: %s", attempt.uuid, error.code)
+        raise
+    _record(attempt, status=ATTEMPT_STATUS_FOR[authorization.status], transaction_id=authorization.transaction_id)
+    logger.info("Payment attempt %s %s: transaction %s", attempt.uuid, attempt.status, attempt.transaction_id)
+    return authorization
+
+
+def payment_attempt_void(*, attempt: PaymentAttempt) -> PaymentAttempt:
+    """Give back what the provider holds for an attempt whose order was not made.
+
+    Idempotent for voided and declined attempts (nothing is held). An attached attempt
+    is the order's payment: void that instead (PaymentAttemptNotAttachable here).
+    """
+    attempt.refresh_from_db(fields=["status", "transaction_id", "order"])
+    if attempt.status in (Status.VOIDED, Status.DECLINED):
+        return attempt
+    if attempt.status == Status.ATTACHED:
+        raise PaymentAttemptNotAttachable("The payment belongs to an order: void the order's payment instead.")
+    if attempt.status in HELD and attempt.transaction_id:
+        plugin_for(attempt.method).void(transaction_id=attempt.transaction_id)  # I/O, outside any transaction
+    _record(attempt, status=Status.VOIDED)
+    logger.info("Payment attempt %s voided", attempt.uuid)
+    return attempt
+
+
+def payment_attempt_attach(*, attempt: PaymentAttempt, order) -> PaymentAttempt:
+    """Mark the attempt as the payment of ``order``; call it inside the order's transaction.
+
+    Raises PaymentAttemptNotAttachable when the attempt was declined or voided
+    meanwhile (e.g. by reconciliation), or belongs to another order.
+    """
+    with transaction.atomic():
+        locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status == Status.ATTACHED and locked.order_id == order.pk:
+            return locked
+        if locked.status not in HELD:
+            raise PaymentAttemptNotAttachable(meta={"attempt": str(locked.uuid), "status": locked.status})
+        locked.status = Status.ATTACHED
+        locked.order = order
+        locked.save(update_fields=["status", "order", "updated_at"])
+    attempt.status, attempt.order, attempt.updated_at = locked.status, locked.order, locked.updated_at
+    return attempt
+
+
+def _record(attempt: PaymentAttempt, *, status: str, transaction_id: str | None = None) -> None:
+    """Save the outcome of a provider call in a short transaction of its own."""
+    attempt.status = status
+    fields = ["status", "updated_at"]
+    if transaction_id is not None:
+        attempt.transaction_id = transaction_id
+        fields.append("transaction_id")
+    with transaction.atomic():
+        attempt.save(update_fields=fields)
