@@ -1,4 +1,67 @@
+"""The checkout's business errors. Glue's codes 1101-1108 are kept as they are; the rest are ours."""
+
 from core.errors import Conflict, DomainError, NotFound
+
+
+class CheckoutDataInvalid(DomainError):
+    """Something the client sent cannot be used; ``pointer`` names the field."""
+
+    code = "1101"
+    default_detail = "Checkout data is invalid."
+
+    def __init__(self, detail: str | None = None, *, pointer: str | None = None, meta: dict | None = None):
+        super().__init__(detail, meta=meta)
+        if pointer:
+            self.pointer = pointer
+
+
+class OrderCannotBePlaced(DomainError):
+    code = "1102"
+    default_detail = "Order cannot be placed."
+
+
+class CartNotFound(NotFound):
+    code = "1103"
+    default_detail = "Cart not found."
+
+
+class CartIsEmpty(DomainError):
+    code = "1104"
+    default_detail = "Cart is empty."
+
+
+class CustomerIdentificationMissing(DomainError):
+    code = "1105"
+    status = 400
+    default_detail = "One of Authorization or X-Anonymous-Customer-Unique-Id headers is required."
+
+
+class UnableToDeleteCart(DomainError):
+    code = "1106"
+    default_detail = "Unable to delete cart."
+
+
+class AddressNotOwned(CheckoutDataInvalid):
+    """An address id that is not in the shopper's address book (never say whose it is)."""
+
+    code = "address_not_owned"
+    default_detail = "There is no address with this id in your address book."
+
+
+class CurrencyMismatch(DomainError):
+    code = "currency_mismatch"
+    default_detail = "This item has no price in the cart's currency."
+
+
+class CheckoutInProgress(Conflict):
+    code = "checkout_in_progress"
+    default_detail = "This cart is being checked out right now. Retry in a moment."
+
+
+class IdempotencyConflict(DomainError):
+    code = "idempotency_conflict"
+    pointer = "/meta/idempotencyKey"
+    default_detail = "This Idempotency-Key was already used for a different request."
 
 
 class OrderNotFound(NotFound):

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from checkout.exceptions import OrderTransitionForbidden, OrderTransitionNotAllowed
 from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, OrderShipmentState, OrderState
@@ -31,16 +31,16 @@ def order_apply_staff_transition(*, order_id: int, transition: str, by) -> Order
         raise OrderTransitionNotAllowed(f"{transition!r} is not an order action.")
     with transaction.atomic():
         order = order_get_for_update(order_id=order_id)
+        bound = getattr(order, transition)
+        available = bound._django_fsm.get_transition(order.state)
+        # Refusals in a fixed order: the state, the step rules, the permission; only then is
+        # stock taken again for a resume.
+        if available is None or not can_proceed(bound):
+            raise _not_allowed(order, transition)
+        if by is None or not available.has_perm(order, by):
+            raise OrderTransitionForbidden(meta={"transition": transition})
         if transition == "resume":
             _take_stock_again(order)
-        bound = getattr(order, transition)
-        if not can_proceed(bound):
-            raise OrderTransitionNotAllowed(
-                f"Order {order} cannot {transition.replace('_', ' ')} while {order.get_state_display().lower()}.",
-                meta={"state": order.state, "transition": transition},
-            )
-        if by is None or not has_transition_perm(bound, by):
-            raise OrderTransitionForbidden(meta={"transition": transition})
         bound(by=by)
         if transition == "cancel":
             _unwind(order, by=by)
@@ -49,6 +49,13 @@ def order_apply_staff_transition(*, order_id: int, transition: str, by) -> Order
         order_update_states(order=order, by=by)
         order.save()
     return order
+
+
+def _not_allowed(order: Order, transition: str) -> OrderTransitionNotAllowed:
+    return OrderTransitionNotAllowed(
+        f"Order {order} cannot {transition.replace('_', ' ')} while {order.get_state_display().lower()}.",
+        meta={"state": order.state, "transition": transition},
+    )
 
 
 def order_stock_requests(order: Order) -> list[StockRequest]:
@@ -146,11 +153,13 @@ def shipment_state_for(order: Order, shipments: list[Shipment]) -> str | None:
     return OrderShipmentState.PENDING
 
 
-def order_update_states(*, order: Order, by=None) -> None:
+def order_update_states(*, order: Order, by=None, payments: list[Payment] | None = None,
+                        shipments: list[Shipment] | None = None) -> None:
     """Bring payment_state, shipment_state and payment_total in line with the order's payments and
-    shipments, through their transitions. The caller holds the order's row lock and saves it."""
-    payments = list(Payment.objects.filter(order=order))
-    shipments = list(Shipment.objects.filter(order=order))
+    shipments, through their transitions. The caller holds the order's row lock and saves it;
+    a caller that has just written the payments and shipments passes them in."""
+    payments = list(Payment.objects.filter(order=order)) if payments is None else payments
+    shipments = list(Shipment.objects.filter(order=order)) if shipments is None else shipments
     order.payment_total = sum(p.captured_amount - p.refunded_amount for p in payments)
     _move(order, "payment_state", payment_state_for(order, payments), _PAYMENT_STATE_MOVES, by)
     _move(order, "shipment_state", shipment_state_for(order, shipments), _SHIPMENT_STATE_MOVES, by)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "carts",
     "shipping",
     "payments",
+    "discounts",
     "checkout",
 ]
 
@@ -113,6 +114,10 @@ DJANGO_FSM_LOG_STORAGE_METHOD = "django_fsm_log.backends.SimpleBackend"
 # SHOP
 # Carts idle for longer than this are expired (Elastic Path's default is 7 days).
 CART_EXPIRY_DAYS = env_int("CART_EXPIRY_DAYS", default=7)
+# A retried request with the same Idempotency-Key gets the first result for this long.
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+PAYMENT_REDIRECT_URL = env_str("PAYMENT_REDIRECT_URL", default="https://payments.example.com/pay")
+PAYMENT_REDIRECT_SECRET = env_str("PAYMENT_REDIRECT_SECRET", default=SECRET_KEY)
 
 # LOGGING
 LOGGING = {

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by
 
+from core.fsm import ProtectedStateMixin
+
 from catalog.models import PriceFields
 
 
@@ -191,7 +193,7 @@ def new_shipment_number() -> str:
     return "H" + "".join(secrets.choice("0123456789") for _ in range(11))
 
 
-class Shipment(ConcurrentTransitionMixin, models.Model):
+class Shipment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
     """A package of an order's items, going to one address with one method."""
 
     order = models.ForeignKey("checkout.Order", on_delete=models.CASCADE, related_name="shipments")

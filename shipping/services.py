@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
 from shipping.exceptions import InsufficientStock
@@ -129,6 +129,10 @@ def _insufficient(request: StockRequest, *, available: int, period: dict | None 
 
 
 def _move_on_hand(changes: dict[int, int]) -> None:
-    for stock_item_id in sorted(changes):
-        if changes[stock_item_id]:
-            StockItem.objects.filter(pk=stock_item_id).update(count_on_hand=F("count_on_hand") + changes[stock_item_id])
+    """Add ``changes[pk]`` to each stock row's count, in one UPDATE however many rows there are."""
+    changes = {pk: delta for pk, delta in changes.items() if delta}
+    if not changes:
+        return
+    StockItem.objects.filter(pk__in=sorted(changes)).update(count_on_hand=F("count_on_hand") + Case(
+        *(When(pk=pk, then=Value(delta)) for pk, delta in sorted(changes.items())), output_field=IntegerField(),
+    ))

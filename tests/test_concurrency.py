@@ -3,12 +3,11 @@
 SQLite ignores SELECT … FOR UPDATE, so these run only on PostgreSQL (as in CI).
 """
 
-import threading
 import time
 from datetime import datetime, timezone
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from catalog.models import Product, Store, TaxSet, Variant
 from checkout.models import LineItem, Order
@@ -16,34 +15,9 @@ from checkout.services import order_reference_next
 from shipping.exceptions import InsufficientStock
 from shipping.models import RentalBooking, StockAllocation, StockItem, StockLocation
 from shipping.services import StockRequest, stock_reserve
+from tests.races import postgres_only, run_together
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
-]
-
-
-def run_together(workers: list, *, timeout: float = 30) -> list:
-    """Start all workers at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait()
-            results[i] = work()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout)
-    assert not any(t.is_alive() for t in threads), "a worker hung (deadlock?)"
-    return results
+pytestmark = postgres_only
 
 
 def make_stock(*counts: int, rentable: bool = False) -> list[StockItem]:
@@ -134,3 +108,65 @@ def test_a_rolled_back_placement_gives_its_reference_number_back():
         order_reference_next(store=de)
         raise RuntimeError("payment failed")
     assert order_reference_next(store=de) == "DE--1"
+
+
+def seeded_guest_carts(count: int, sku: str, units: int) -> list:
+    """``count`` guests, each with a cart holding one ``sku``, of which the shop has ``units``."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from carts.models import Cart, CartItem
+
+    call_command("seed_demo", stdout=StringIO())
+    StockItem.objects.filter(variant__sku=sku).update(count_on_hand=units)
+    store = Store.objects.get(code="DE")
+    variant = Variant.objects.get(sku=sku)
+    carts = []
+    for n in range(count):
+        cart = Cart.objects.create(store=store, anonymous_id=f"racer-{n}", currency="EUR")
+        CartItem.objects.create(cart=cart, variant=variant, quantity=1)
+        carts.append(cart)
+    return carts
+
+
+def guest_checkout(cart, *, key=None):
+    from checkout.inputs import AddressInput, CheckoutData, CustomerInput, ShipmentInput
+    from checkout.placement import Shopper, order_place
+
+    address = AddressInput(first_name="Ada", last_name="Racer", address1="Hauptstraße 1", zip_code="10115",
+                           city="Berlin", iso2_code="DE")
+    data = CheckoutData(customer=CustomerInput(email="ada@example.com"), billing_address=address,
+                        shipments=(ShipmentInput(address=address, method_id=1),),
+                        payments=({"paymentProviderName": "DummyPayment", "paymentMethodName": "invoice",
+                                   "dummyPaymentInvoice": {"dateOfBirth": "08.04.1986"}},))
+    return lambda: order_place(cart_uuid=cart.uuid, shopper=Shopper(anonymous_id=cart.anonymous_id), data=data,
+                               idempotency_key=key)
+
+
+def test_thirty_checkouts_racing_for_ten_units_make_ten_orders():
+    from checkout.models import Order
+    from payments.models import PaymentAttempt
+
+    carts = seeded_guest_carts(30, "047_26408568", units=10)
+    results = run_together([guest_checkout(cart) for cart in carts], timeout=120)
+    placed = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, InsufficientStock)]
+    assert (len(placed), len(refused)) == (10, 20), [r for r in results if isinstance(r, Exception)][:3]
+    assert StockItem.objects.get(variant__sku="047_26408568", stock_location__name="Warehouse Berlin").count_on_hand == 0
+    assert Order.objects.filter(cart_uuid__in=[c.uuid for c in carts]).count() == 10
+    assert len({r.order.reference for r in placed}) == 10
+    # Every payment the provider holds belongs to an order.
+    assert not PaymentAttempt.objects.filter(status__in=["authorized", "redirect"]).exists()
+
+
+def test_ten_parallel_calls_with_one_idempotency_key_make_one_order():
+    from checkout.exceptions import CheckoutInProgress
+    from checkout.models import Order
+
+    (cart,) = seeded_guest_carts(1, "047_26408568", units=10)
+    results = run_together([guest_checkout(cart, key="one-key") for _ in range(10)], timeout=120)
+    placed = [r for r in results if not isinstance(r, Exception)]
+    assert all(isinstance(r, CheckoutInProgress) for r in results if isinstance(r, Exception)), results
+    assert len({r.order.pk for r in placed}) == 1
+    assert Order.objects.filter(cart_uuid=cart.uuid).count() == 1

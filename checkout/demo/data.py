@@ -199,8 +199,27 @@ ORDERS = [
          payment=("DummyPayment", "credit card"), after="shipped"),
     dict(store="US", customer="john.doe@example.com", items={"ROR-00011": 1}, method=6,
          payment=("DummyPayment", "credit card"), after="canceled",
-         rental=("2026-12-03", "2026-12-06", "90025")),
+         rental=(10, 13, "90025")),  # days from today
 ]
+
+CART_RULES = [
+    dict(name="Free standard delivery", kind="free_shipping", percentage=None,
+         description="Free standard delivery for all orders above certain value depending on the currency and "
+                     "net/gross price. This discount is not exclusive and can be combined with other discounts.",
+         minimums={"EUR": 5000}, amounts={}, methods=["spryker_dummy_shipment-standard"], priority=10,
+         requires_voucher=False),
+    dict(name="10% Discount for all orders above", kind="percentage", percentage="10.00",
+         description="Get a 10% discount on all orders above certain value depending on the currency and "
+                     "net/gross price. This discount is not exclusive and can be combined with other discounts.",
+         minimums={"EUR": 10000, "USD": 10000}, amounts={}, methods=[], priority=20, requires_voucher=False),
+    dict(name="€5 off with a voucher", kind="fixed", percentage=None,
+         description="€5 off your order with a voucher code. Can be combined with other discounts.",
+         minimums={"EUR": 0}, amounts={"EUR": 500}, methods=[], priority=30, requires_voucher=True),
+]
+VOUCHERS = [dict(code="SAVE5", rule="€5 off with a voucher", max_uses=None)]
+# The guest cart carries the voucher; "My Cart" keeps the contents of the seed's order DE--3.
+CART_VOUCHERS = {"033ee1ad-c3e9-5d2e-816f-23ff38a58d6d": ["SAVE5"]}
+CARD = {"cardType": "visa", "cardNumber": "4111111111111111", "cardExpiresMonth": "12", "cardSecurityCode": "123"}
 
 STAFF_USERNAME = "admin"
 STAFF_PASSWORD = "admin"

@@ -2,11 +2,11 @@
 
 Rows are found by their natural keys (sku, iso2 code, e-mail, uuid …) and updated in
 place, so running the seed twice leaves the same data. Demo orders are placed once,
-recognised by their ``external_ref``.
+through the checkout engine, and recognised by their ``external_ref``.
 """
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -17,19 +17,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
 
-from carts.models import Cart, CartItem
-from catalog.models import PriceMode, Price, Product, ProductOption, ProductOptionPrice, Store, TaxRate, TaxSet, Variant
+from carts.models import Cart, CartItem, CartVoucher
+from catalog.models import Price, Product, ProductOption, ProductOptionPrice, Store, TaxRate, TaxSet, Variant
 from checkout.demo import data
-from checkout.models import LineItem, Order, OrderAddress, Expense
-from checkout.services import (
-    order_apply_staff_transition, order_reference_next, order_reserve_stock, order_update_states,
-)
-from core.money import round_ratio
+from checkout.inputs import AddressInput, CheckoutData, RentalInput, ShipmentInput
+from checkout.models import Order
+from checkout.placement import Shopper, order_place
+from checkout.services import order_apply_staff_transition, order_update_states
 from customers.models import Address, BusinessUnit, Company, CompanyMember, CompanyUnitAddress, Country, Customer, Region
-from payments.models import CreditCard, Payment, PaymentMethod, PaymentProvider
+from discounts.models import CartRule, CartRuleAmount, CartRuleMinimum, Voucher
+from payments.models import PaymentMethod, PaymentProvider
 from shipping.models import (
-    Carrier, RentalBooking, ServiceableZipcode, Shipment, ShipmentMethod, ShipmentMethodPrice, ShippingRate,
-    StockAllocation, StockItem, StockLocation, Zone,
+    Carrier, ServiceableZipcode, ShipmentMethod, ShipmentMethodPrice, StockItem, StockLocation, Zone,
 )
 
 Report = Callable[[str], None]
@@ -53,9 +52,12 @@ def seed_demo(*, report: Report, staff_password: str = data.STAFF_PASSWORD) -> b
             ("customers and addresses", _customers),
             ("business account", _company),
             ("carts", _carts),
-            ("orders", _orders),
+            ("discounts", _discounts),
         ])
         _reset_sequences()
+    # Orders go through the checkout engine, which commits in phases of its own (the payment
+    # provider is called outside any transaction), so they are placed after the rest is in.
+    _run(report, [("orders", _orders)])
     return created_staff
 
 
@@ -77,7 +79,7 @@ def _upsert(model: type[models.Model], *, preferred_id: int | None = None, defau
         return model.objects.create(**lookup, **defaults)
     changed = [name for name, value in defaults.items() if getattr(obj, name) != value]
     for name in changed:
-        setattr(obj, name, value := defaults[name])
+        setattr(obj, name, defaults[name])
     if changed:
         obj.save(update_fields=changed)
     return obj
@@ -201,7 +203,7 @@ def _staff(password: str) -> bool:
         user_model.objects.create_superuser(data.STAFF_USERNAME, "admin@example.com", password)
     group, _ = Group.objects.get_or_create(name="Shop staff")
     group.permissions.set(Permission.objects.filter(
-        content_type__app_label__in=["catalog", "customers", "carts", "shipping", "payments", "checkout"]
+        content_type__app_label__in=["catalog", "customers", "carts", "shipping", "payments", "checkout", "discounts"]
     ).exclude(codename__startswith="delete_"))
     return created
 
@@ -251,9 +253,30 @@ def _carts() -> None:
             _upsert(CartItem, cart=cart, variant=Variant.objects.get(sku=sku), defaults={"quantity": quantity})
 
 
-# --- demo orders --------------------------------------------------------------------------
-# Until the checkout engine places orders, the demo builds them step by step through the
-# state machines; the amounts follow the shop's rule (gross: tax included; net: tax added).
+# --- discounts ----------------------------------------------------------------------------
+
+
+def _discounts() -> None:
+    for spec in data.CART_RULES:
+        rule = _upsert(CartRule, name=spec["name"], defaults={
+            "kind": spec["kind"], "description": spec["description"], "priority": spec["priority"],
+            "percentage": Decimal(spec["percentage"]) if spec["percentage"] else None,
+            "requires_voucher": spec["requires_voucher"],
+        })
+        for currency, minimum in spec["minimums"].items():
+            _upsert(CartRuleMinimum, rule=rule, currency=currency, defaults={"min_subtotal": minimum})
+        for currency, amount in spec["amounts"].items():
+            _upsert(CartRuleAmount, rule=rule, currency=currency, defaults={"amount": amount})
+        rule.shipment_methods.set(ShipmentMethod.objects.filter(key__in=spec["methods"]))
+    for spec in data.VOUCHERS:
+        _upsert(Voucher, code=spec["code"], defaults={"rule": CartRule.objects.get(name=spec["rule"]),
+                                                      "max_uses": spec["max_uses"]})
+    for cart_uuid, codes in data.CART_VOUCHERS.items():
+        for code in codes:
+            _upsert(CartVoucher, cart=Cart.objects.get(uuid=cart_uuid), code=code, defaults={})
+
+
+# --- demo orders: placed through the checkout engine, then played forward ---------------------
 
 
 def _orders() -> None:
@@ -261,136 +284,53 @@ def _orders() -> None:
     for number, spec in enumerate(data.ORDERS, start=1):
         marker = f"demo-order-{number}"
         if not Order.objects.filter(external_ref=marker).exists():
-            _place_demo_order(spec, marker=marker, staff=staff)
+            order = _place_demo_order(spec, marker=marker)
+            _after_sale(order, spec["after"], staff)
 
 
-def _place_demo_order(spec: dict, *, marker: str, staff) -> Order:
+def _place_demo_order(spec: dict, *, marker: str) -> Order:
     store = Store.objects.get(code=spec["store"])
     customer = Customer.objects.get(email=spec["customer"], user__isnull=False)
-    address_book = customer.addresses.get(is_default_shipping=True)
-    address = OrderAddress.objects.create(**{
-        f.name: getattr(address_book, f.name) for f in OrderAddress._meta.fields
-        if f.name not in ("id",) and hasattr(address_book, f.name)
-    })
-    order = Order.objects.create(
-        store=store, customer=customer, email=customer.email, currency=store.default_currency,
-        price_mode=store.price_mode, external_ref=marker, bill_address=address, ship_address=address,
-    )
-    if rental := spec.get("rental"):
-        start, end, zipcode = rental
-        order.rental_start_date = _midnight(start)
-        order.rental_end_date = _midnight(end)
-        order.zipcode = zipcode
-        order.stock_location = ServiceableZipcode.objects.get(zipcode=zipcode).stock_location
+    cart = Cart.objects.create(store=store, customer=customer, currency=store.default_currency,
+                               price_mode=store.price_mode, name=marker)
     for sku, quantity in spec["items"].items():
-        _add_line_item(order, Variant.objects.select_related("product__tax_set").get(sku=sku), quantity)
-    order.to_address()
-    shipment = _ship_everything(order, ShipmentMethod.objects.get(pk=spec["method"]), address)
-    order.to_delivery()
-    order.to_payment()
-    _total(order)
-    provider, method_name = spec["payment"]
-    payment = _pay(order, PaymentMethod.objects.get(provider__name=provider, name=method_name))
-    order.to_confirm()
-    _take_stock(order)
-    order.reference = order_reference_next(store=store)
-    order.completed_at = timezone.now()
-    order.complete()
-    order.save()
-    _after_sale(order, shipment, payment, spec["after"], staff)
-    return order
-
-
-def _midnight(day: str) -> datetime:
-    return timezone.make_aware(datetime.combine(date.fromisoformat(day), time.min))
-
-
-def _rate(tax_set: TaxSet, country: Country) -> Decimal:
-    rates = {r.country_id: r.rate for r in tax_set.rates.all()}
-    return rates.get(country.pk, rates.get(None, Decimal("0")))
-
-
-def _tax(order: Order, amount: int, rate: Decimal) -> int:
-    if order.price_mode == PriceMode.GROSS:
-        return round_ratio(amount * rate, 100 + rate)
-    return round_ratio(amount * rate, 100)
-
-
-def _add_line_item(order: Order, variant: Variant, quantity: int) -> None:
-    price = variant.prices.get(currency=order.currency)
-    unit = price.amount_for(order.price_mode)
-    rate = _rate(variant.product.tax_set, order.ship_address.country)
-    LineItem.objects.create(
-        order=order, variant=variant, sku=variant.sku, name=variant.display_name, quantity=quantity,
-        product_type=variant.product.product_type, is_rentable=variant.product.is_rentable,
-        is_gift_card=variant.product.is_gift_card,
-        metadata={"superAttributes": variant.attributes, "image": variant.image_url},
-        unit_price=unit, unit_gross_price=unit if order.price_mode == PriceMode.GROSS else 0,
-        unit_net_price=unit if order.price_mode == PriceMode.NET else 0, tax_rate=rate,
-        sum_tax_amount=_tax(order, unit * quantity, rate), sum_price_to_pay=unit * quantity,
+        CartItem.objects.create(cart=cart, variant=Variant.objects.get(sku=sku), quantity=quantity)
+    address = AddressInput(id=str(customer.addresses.get(is_default_shipping=True).uuid))
+    rental = None
+    if spec.get("rental"):
+        start, end, zipcode = spec["rental"]
+        today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        rental = RentalInput(today + timedelta(days=start), today + timedelta(days=end), zipcode)
+    checkout = CheckoutData(
+        billing_address=address, shipments=(ShipmentInput(address=address, method_id=spec["method"]),),
+        payments=(_payment_request(spec["payment"], customer),), external_ref=marker, rental=rental,
     )
+    return order_place(cart_uuid=cart.uuid, shopper=Shopper(customer=customer), data=checkout,
+                       idempotency_key=marker).order
 
 
-def _ship_everything(order: Order, method: ShipmentMethod, address: OrderAddress) -> Shipment:
-    cost = method.prices.get(currency=order.currency).amount_for(order.price_mode)
-    shipment = Shipment.objects.create(order=order, method=method, address=address, cost=cost)
-    ShippingRate.objects.create(shipment=shipment, method=method, cost=cost, selected=True)
-    order.line_items.update(shipment=shipment)
-    rate = _rate(method.tax_set, address.country)
-    Expense.objects.create(
-        order=order, shipment=shipment, name=method.name, unit_price=cost, tax_rate=rate,
-        unit_gross_price=cost if order.price_mode == PriceMode.GROSS else 0,
-        unit_net_price=cost if order.price_mode == PriceMode.NET else 0,
-        sum_tax_amount=_tax(order, cost, rate), sum_price_to_pay=cost,
-    )
-    return shipment
+def _payment_request(payment: tuple[str, str], customer: Customer) -> dict:
+    provider, method = payment
+    request = {"paymentProviderName": provider, "paymentMethodName": method}
+    if method == "invoice":
+        request["dummyPaymentInvoice"] = {"dateOfBirth": "08.04.1986"}
+    if method == "credit card":
+        request["dummyPaymentCreditCard"] = {
+            **data.CARD, "nameOnCard": f"{customer.first_name} {customer.last_name}",
+            "cardExpiresYear": str(timezone.now().year + 3),
+        }
+    return request
 
 
-def _total(order: Order) -> None:
-    items = list(order.line_items.all())
-    expenses = list(order.expenses.all())
-    order.item_total = sum(i.sum_price for i in items)
-    order.expense_total = sum(e.unit_price * e.quantity for e in expenses)
-    order.tax_total = sum(i.sum_tax_amount for i in items) + sum(e.sum_tax_amount for e in expenses)
-    if order.price_mode == PriceMode.GROSS:
-        order.included_tax_total = order.tax_total
-        order.grand_total = order.item_total + order.expense_total
-    else:
-        order.additional_tax_total = order.tax_total
-        order.grand_total = order.item_total + order.expense_total + order.tax_total
-    order.save()
-
-
-def _pay(order: Order, method: PaymentMethod) -> Payment:
-    card = None
-    if method.plugin == "dummy_credit_card":
-        card = CreditCard.objects.create(customer=order.customer, brand="visa", last_digits="1111", month=12,
-                                         year=2030, name=order.bill_address.full_name)
-    details = {"dateOfBirth": "08.04.1986"} if method.plugin == "dummy_invoice" else {}
-    return Payment.objects.create(order=order, method=method, amount=order.grand_total, currency=order.currency,
-                                  source=card, details=details)
-
-
-def _take_stock(order: Order) -> None:
-    order_reserve_stock(order)
-    allocation = StockAllocation.objects.filter(line_item__order=order).select_related("stock_item").first()
-    booking = RentalBooking.objects.filter(line_item__order=order).select_related("stock_item").first()
-    held = allocation or booking
-    order.shipments.update(stock_location=held.stock_item.stock_location_id)
-
-
-def _after_sale(order: Order, shipment: Shipment, payment: Payment, after: str, staff) -> None:
+def _after_sale(order: Order, after: str, staff) -> None:
     """Play what happened after placement, updating the order's summary states after each event."""
     if after == "shipped":
-        events = [(payment, "capture", {}), (shipment, "ready", {}),
-                  (shipment, "ship", {"tracking": "1Z999AA10123456784", "by": staff})]
-    else:
-        events = [(payment, "authorize", {})]
-    order_update_states(order=order)
-    for obj, move, kwargs in events:
-        getattr(obj, move)(**kwargs)
-        obj.save()
-        order_update_states(order=order)
-    order.save()
+        payment, shipment = order.payments.get(), order.shipments.get()
+        for obj, move, kwargs in [(payment, "capture", {}), (shipment, "ready", {}),
+                                  (shipment, "ship", {"tracking": "1Z999AA10123456784", "by": staff})]:
+            getattr(obj, move)(**kwargs)
+            obj.save()
+            order_update_states(order=order)
+        order.save()
     if after == "canceled":
         order_apply_staff_transition(order_id=order.pk, transition="cancel", by=staff)

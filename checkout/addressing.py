@@ -1,0 +1,109 @@
+"""Turning the addresses a client sends into order addresses: by value, by id, or by business unit address id."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from checkout.exceptions import AddressNotOwned, CheckoutDataInvalid
+from checkout.inputs import AddressInput
+from checkout.models import OrderAddress
+from customers.models import Address, CompanyUnitAddress, Country, Customer, Region
+
+REQUIRED = ("first_name", "last_name", "address1", "city", "iso2_code")
+# The Glue attribute names; a dialect with other names rewrites the pointers it shows.
+WIRE_NAMES = {
+    "first_name": "firstName", "last_name": "lastName", "address1": "address1", "city": "city",
+    "iso2_code": "iso2Code", "zip_code": "zipCode", "region_code": "region", "id": "id",
+    "company_address_id": "idCompanyBusinessUnitAddress",
+}
+COPIED = ("salutation", "first_name", "middle_name", "last_name", "company", "address1", "address2", "address3",
+          "zip_code", "city", "county", "phone", "email")
+
+
+def countries_for(addresses: Iterable[AddressInput | None]) -> dict[str, Country]:
+    """The countries the given addresses name, in one query."""
+    codes = {a.iso2_code.strip().upper() for a in addresses if a and a.iso2_code}
+    return {c.iso2_code: c for c in Country.objects.filter(iso2_code__in=codes).prefetch_related("regions")}
+
+
+def order_address_from(*, given: AddressInput, customer: Customer | None, countries: dict[str, Country],
+                       pointer: str) -> OrderAddress:
+    """An unsaved OrderAddress for ``given``; raises CheckoutDataInvalid pointing at the bad field."""
+    if given.id:
+        return _copy(_own_address(given.id, customer, pointer))
+    if given.company_address_id:
+        return _copy(_business_unit_address(given.company_address_id, customer, pointer))
+    return _by_value(given, countries, pointer)
+
+
+def _field_pointer(pointer: str, name: str) -> str:
+    return f"{pointer}/{WIRE_NAMES.get(name, name)}"
+
+
+def _parse_uuid(value: str, pointer: str, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise AddressNotOwned(pointer=_field_pointer(pointer, name)) from None
+
+
+def _own_address(address_id: str, customer: Customer | None, pointer: str) -> Address:
+    key = _parse_uuid(address_id, pointer, "id")
+    address = None
+    if customer is not None and not customer.is_guest:
+        address = Address.objects.select_related("country", "region").filter(uuid=key, customer=customer).first()
+    if address is None:
+        raise AddressNotOwned(pointer=_field_pointer(pointer, "id"), meta={"id": str(address_id)})
+    return address
+
+
+def _business_unit_address(address_id: str, customer: Customer | None, pointer: str) -> CompanyUnitAddress:
+    key = _parse_uuid(address_id, pointer, "company_address_id")
+    address = None
+    if customer is not None and not customer.is_guest:
+        address = (CompanyUnitAddress.objects.select_related("country", "region")
+                   .filter(uuid=key, business_units__members__customer=customer).first())
+    if address is None:
+        raise AddressNotOwned(
+            "There is no business unit address with this id among your business units.",
+            pointer=_field_pointer(pointer, "company_address_id"), meta={"idCompanyBusinessUnitAddress": str(address_id)},
+        )
+    return address
+
+
+def _copy(address: Address | CompanyUnitAddress) -> OrderAddress:
+    return OrderAddress(**{name: getattr(address, name) for name in COPIED},
+                        country=address.country, region=address.region)
+
+
+def _by_value(given: AddressInput, countries: dict[str, Country], pointer: str) -> OrderAddress:
+    for name in REQUIRED:
+        if not str(getattr(given, name)).strip():
+            raise CheckoutDataInvalid(f"The address needs a {WIRE_NAMES[name]}.", pointer=_field_pointer(pointer, name))
+    country = countries.get(given.iso2_code.strip().upper())
+    if country is None:
+        raise CheckoutDataInvalid(f"{given.iso2_code!r} is not a country we know.",
+                                  pointer=_field_pointer(pointer, "iso2_code"))
+    if problem := country.postal_code_problem(given.zip_code):
+        raise CheckoutDataInvalid(problem, pointer=_field_pointer(pointer, "zip_code"),
+                                  meta={"postalCodeRegex": country.postal_code_regex})
+    region = _region(given, country, pointer)
+    address = OrderAddress(**{name: str(getattr(given, name)).strip() for name in COPIED},
+                           instructions=given.instructions.strip(), country=country, region=region)
+    address.zip_code = address.zip_code.upper() if country.iso2_code in ("GB", "CA", "NL") else address.zip_code
+    return address
+
+
+def _region(given: AddressInput, country: Country, pointer: str) -> Region | None:
+    code = given.region_code.strip().upper()
+    if not code:
+        if country.states_required:
+            raise CheckoutDataInvalid(f"Addresses in {country.name} need a region.",
+                                      pointer=_field_pointer(pointer, "region_code"))
+        return None
+    region = next((r for r in country.regions.all() if r.iso2_code.upper() == code), None)
+    if region is None:
+        raise CheckoutDataInvalid(f"{given.region_code!r} is not a region of {country.name}.",
+                                  pointer=_field_pointer(pointer, "region_code"))
+    return region

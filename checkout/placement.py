@@ -1,0 +1,203 @@
+"""Placing an order from a cart: one service for every API dialect.
+
+    order_place(cart_uuid=…, shopper=…, data=…, idempotency_key=…, keep_cart=…)
+
+It reads top to bottom as four phases (Saleor's and Oscar's lessons):
+  1. replay   — a retried key, or a cart that already became an order, gets that order;
+  2. prepare  — a short transaction: claim the cart, validate, price, check stock;
+  3. pay      — the provider call, outside any transaction, journaled as a PaymentAttempt;
+  4. finalize — one transaction: the order, its lines, shipments, expenses, discounts,
+                stock held with row locks in a fixed order, the payment, the state machine,
+                the reference, and the cart deleted (Glue) or kept (Elastic Path).
+A failure in 4 voids the authorisation from 3; a failure anywhere leaves no order, no
+held stock and no payment, and releases the claim so the client may retry.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from carts.models import Cart
+from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
+from checkout.inputs import CheckoutData
+from checkout.models import CheckoutClaim, Order
+from checkout.idempotency import idempotency_begin, idempotency_complete, idempotency_forget
+from checkout.placement_plan import Plan, plan_checkout
+from checkout.placement_write import order_write
+from customers.models import Customer
+from payments.models import PaymentAttempt
+from payments.providers.base import Authorization, PaymentRequest
+from payments.services import payment_attempt_authorize, payment_attempt_start, payment_attempt_void
+
+# A claim older than this belongs to a placement that crashed; a new one may take over.
+CLAIM_TIMEOUT = timedelta(minutes=3)
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """Who checks out: a registered customer, or a guest known by X-Anonymous-Customer-Unique-Id."""
+
+    customer: Customer | None = None
+    anonymous_id: str | None = None
+
+    @property
+    def scope(self) -> str:
+        return f"customer:{self.customer.reference}" if self.customer else f"guest:{self.anonymous_id}"
+
+    def owns(self) -> dict:
+        """Filter arguments for the carts and orders this shopper may use."""
+        if self.customer is not None:
+            return {"customer": self.customer}
+        return {"anonymous_id": self.anonymous_id, "customer__isnull": True}
+
+
+@dataclass(frozen=True)
+class PlacementResult:
+    order: Order
+    redirect_url: str = ""
+    replayed: bool = False
+    details: dict = field(default_factory=dict)
+
+    @property
+    def is_external_redirect(self) -> bool:
+        return bool(self.redirect_url)
+
+
+def order_place(*, cart_uuid, shopper: Shopper, data: CheckoutData, idempotency_key: str | None = None,
+                keep_cart: bool = False) -> PlacementResult:
+    if shopper.customer is None and not shopper.anonymous_id:
+        raise CustomerIdentificationMissing()
+    key = (idempotency_key or "").strip() or None
+    if key:
+        first = idempotency_begin(scope=shopper.scope, operation="place_order", key=key,
+                                  fingerprint=data.fingerprint(cart_key=str(cart_uuid)))
+        if first is not None:
+            return PlacementResult(order=first.order, redirect_url=first.result.get("redirect_url", ""), replayed=True)
+    try:
+        return _place(cart_uuid, shopper, data, key=key, keep_cart=keep_cart)
+    except Exception:
+        if key:
+            idempotency_forget(scope=shopper.scope, operation="place_order", key=key)
+        raise
+
+
+def _place(cart_uuid, shopper: Shopper, data: CheckoutData, *, key: str | None, keep_cart: bool) -> PlacementResult:
+    earlier = _order_already_placed(cart_uuid, shopper, keep_cart)
+    if earlier is not None:
+        return earlier
+    token = secrets.token_hex(16)
+    plan = _prepare(cart_uuid, shopper, data, token=token)
+    try:
+        attempt, authorization = _pay(plan, data, key=key)
+        try:
+            result = _finalize(plan, attempt, authorization, token=token, key=key, shopper=shopper,
+                               keep_cart=keep_cart)
+        except Exception:
+            if attempt is not None:
+                payment_attempt_void(attempt=attempt)
+            raise
+    finally:
+        CheckoutClaim.objects.filter(cart_uuid=plan.cart.uuid, token=token).delete()
+    return result
+
+
+def _order_already_placed(cart_uuid, shopper: Shopper, keep_cart: bool) -> PlacementResult | None:
+    """A deleted cart that became an order: a retry gets that order instead of 1103 (Glue)."""
+    if keep_cart or Cart.objects.filter(uuid=_uuid_or_none(cart_uuid)).exists():
+        return None
+    order = Order.objects.filter(cart_uuid=_uuid_or_none(cart_uuid), **_order_owner(shopper)).first()
+    if order is None:
+        return None
+    return PlacementResult(order=order, replayed=True, redirect_url=_pending_redirect(order))
+
+
+def _uuid_or_none(value):
+    from uuid import UUID
+
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _order_owner(shopper: Shopper) -> dict:
+    if shopper.customer is not None:
+        return {"customer": shopper.customer}
+    return {"customer__anonymous_id": shopper.anonymous_id}
+
+
+def _pending_redirect(order: Order) -> str:
+    payment = order.payments.filter(state__in=["checkout", "processing"]).exclude(redirect_url="").first()
+    return payment.redirect_url if payment else ""
+
+
+# --- 2. prepare -------------------------------------------------------------------------------
+
+
+def _prepare(cart_uuid, shopper: Shopper, data: CheckoutData, *, token: str) -> Plan:
+    with transaction.atomic():
+        cart = _locked_cart(cart_uuid, shopper)
+        _claim(cart, token)
+        return plan_checkout(cart=cart, shopper_customer=shopper.customer, data=data)
+
+
+def _locked_cart(cart_uuid, shopper: Shopper) -> Cart:
+    cart = (Cart.objects.select_for_update(of=("self",)).select_related("store")
+            .filter(uuid=_uuid_or_none(cart_uuid), **shopper.owns()).first())
+    if cart is None:
+        raise CartNotFound(meta={"idCart": str(cart_uuid)})
+    return cart
+
+
+def _claim(cart: Cart, token: str) -> None:
+    now = timezone.now()
+    CheckoutClaim.objects.filter(cart_uuid=cart.uuid, claimed_at__lt=now - CLAIM_TIMEOUT).delete()
+    try:
+        with transaction.atomic():
+            CheckoutClaim.objects.create(cart_uuid=cart.uuid, token=token, claimed_at=now)
+    except IntegrityError:
+        raise CheckoutInProgress() from None
+
+
+# --- 3. pay -----------------------------------------------------------------------------------
+
+
+def _pay(plan: Plan, data: CheckoutData, *, key: str | None) -> tuple[PaymentAttempt | None, Authorization | None]:
+    if plan.payment_method is None:
+        return None, None
+    amount = plan.totals.grand_total
+    attempt = payment_attempt_start(method=plan.payment_method, amount=amount, currency=plan.currency,
+                                    idempotency_key=key or "", cart_uuid=plan.cart.uuid)
+    request = PaymentRequest(method=plan.payment_method, amount=amount, currency=plan.currency,
+                             reference=str(attempt.uuid), data=data.payments[0])
+    return attempt, payment_attempt_authorize(attempt=attempt, request=request)
+
+
+# --- 4. finalize ------------------------------------------------------------------------------
+
+
+def _finalize(plan: Plan, attempt, authorization, *, token: str, key: str | None, shopper: Shopper,
+              keep_cart: bool) -> PlacementResult:
+    with transaction.atomic():
+        cart = _locked_cart(plan.cart.uuid, shopper)
+        if not CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).exists():
+            raise CheckoutInProgress()
+        if _cart_lines(cart) != plan.cart_lines:
+            raise OrderCannotBePlaced("The cart changed while it was being checked out; review it and try again.")
+        order = order_write(plan=plan, attempt=attempt, authorization=authorization, shopper=shopper)
+        result = PlacementResult(order=order, redirect_url=authorization.redirect_url if authorization else "")
+        if key:
+            idempotency_complete(scope=shopper.scope, operation="place_order", key=key, order=order,
+                                 result={"redirect_url": result.redirect_url})
+        if not keep_cart:
+            cart.delete()
+    return result
+
+
+def _cart_lines(cart: Cart) -> tuple:
+    return tuple(cart.items.order_by("variant_id").values_list("variant_id", "quantity"))

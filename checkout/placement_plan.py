@@ -1,0 +1,267 @@
+"""Phase 2 of placing an order: read the cart, check every rule, price it. Writes nothing.
+
+Every refusal is a coded DomainError with a pointer to the field to fix; the number of
+queries does not grow with the number of items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Prefetch
+
+from carts.models import Cart, CartItem
+from catalog.models import Price, ProductOptionPrice, TaxRate
+from checkout.addressing import countries_for, order_address_from
+from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismatch
+from checkout.inputs import CheckoutData, RentalInput
+from checkout.models import OrderAddress
+from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, Totals, calculate
+from customers.models import Country, Customer
+from discounts.selectors import discounts_for_cart
+from payments.models import PaymentMethod
+from payments.rules import payment_requests_check
+from shipping.exceptions import InsufficientStock
+from shipping.models import ShipmentMethod, ShipmentMethodPrice
+from shipping.selectors import variant_availability, stock_location_ids_for
+
+
+@dataclass
+class PlannedShipment:
+    address: OrderAddress
+    method: ShipmentMethod
+    cost: int
+    tax_rate: Decimal
+    requested_delivery_date: date | None
+    skus: list[str]
+
+
+@dataclass
+class Plan:
+    cart: Cart
+    currency: str
+    price_mode: str
+    customer: Customer | None  # the registered customer; None for a guest
+    email: str
+    guest_name: tuple[str, str, str]  # salutation, first, last
+    billing_address: OrderAddress
+    shipments: list[PlannedShipment]
+    items: list[CartItem]
+    totals: Totals
+    voucher_codes: list[str]
+    payment_method: PaymentMethod | None
+    location_ids: list[int]
+    rental: RentalInput | None
+    cart_lines: tuple
+    data: CheckoutData
+
+
+def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: CheckoutData) -> Plan:
+    currency = cart.currency or cart.store.default_currency
+    items = _cart_items(cart, currency)
+    email, guest_name = _contact(shopper_customer, data)
+    countries = countries_for([data.billing_address, *(s.address for s in data.shipments)])
+    if data.billing_address is None:
+        raise CheckoutDataInvalid("A billing address is required.", pointer=data.pointer("billing", "/data/attributes/billingAddress"))
+    billing = order_address_from(given=data.billing_address, customer=shopper_customer, countries=countries,
+                                 pointer=data.pointer("billing", "/data/attributes/billingAddress"))
+    shipments = _shipments(cart, items, data, shopper_customer, countries, currency)
+    rates = _tax_rates(items, shipments)
+    totals, voucher_codes = _price(cart, items, shipments, rates, currency)
+    has_gift_card = any(i.variant.product.is_gift_card for i in items)
+    payment_method = None
+    if totals.grand_total > 0:
+        payment_method = payment_requests_check(payments=list(data.payments), has_gift_card=has_gift_card)
+    location_ids = _locations(cart, items, data)
+    _check_stock(items, location_ids, data.rental)
+    return Plan(
+        cart=cart, currency=currency, price_mode=cart.price_mode, customer=shopper_customer, email=email,
+        guest_name=guest_name, billing_address=billing, shipments=shipments, items=items, totals=totals,
+        voucher_codes=voucher_codes, payment_method=payment_method, location_ids=location_ids, rental=data.rental,
+        cart_lines=tuple(sorted((i.variant_id, i.quantity) for i in items)), data=data,
+    )
+
+
+def _cart_items(cart: Cart, currency: str) -> list[CartItem]:
+    items = list(
+        cart.items.select_related("variant__product__tax_set")
+        .prefetch_related(
+            Prefetch("variant__prices", queryset=Price.objects.filter(currency=currency), to_attr="prices_here"),
+            Prefetch("options__prices", queryset=ProductOptionPrice.objects.filter(currency=currency),
+                     to_attr="prices_here"),
+        )
+        .order_by("variant__sku")
+    )
+    if not items:
+        raise CartIsEmpty(meta={"idCart": str(cart.uuid)})
+    for item in items:
+        if not (item.variant.is_active and item.variant.product.is_active):
+            raise CheckoutDataInvalid(f"{item.variant.sku} is no longer sold; remove it from the cart.",
+                                      meta={"sku": item.variant.sku})
+        if _unit_price(item, cart.price_mode) is None or any(
+            _option_price(o, cart.price_mode) is None for o in item.options.all()
+        ):
+            raise CurrencyMismatch(f"{item.variant.sku} has no price in {currency}.",
+                                   meta={"sku": item.variant.sku, "currency": currency})
+    return items
+
+
+def _unit_price(item: CartItem, price_mode: str) -> int | None:
+    return item.variant.prices_here[0].amount_for(price_mode) if item.variant.prices_here else None
+
+
+def _option_price(option, price_mode: str) -> int | None:
+    return option.prices_here[0].amount_for(price_mode) if option.prices_here else None
+
+
+def _contact(customer: Customer | None, data: CheckoutData) -> tuple[str, tuple[str, str, str]]:
+    given = data.customer
+    email = (given.email if given else "").strip() or (customer.email if customer else "")
+    pointer = data.pointer("email", "/data/attributes/customer/email")
+    if not email:
+        raise CheckoutDataInvalid("An e-mail address is required.", pointer=pointer)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CheckoutDataInvalid(f"{email!r} is not a valid e-mail address.", pointer=pointer) from None
+    name = (given.salutation, given.first_name, given.last_name) if given else ("", "", "")
+    return email, name
+
+
+def _shipments(cart, items, data, customer, countries, currency) -> list[PlannedShipment]:
+    base = data.pointer("shipments", "/data/attributes/shipments")
+    if not data.shipments:
+        raise CheckoutDataInvalid("Choose a shipment method.", pointer=data.pointer("shipment", "/data/attributes/shipment"))
+    methods = _methods([s.method_id for s in data.shipments], currency)
+    skus_by_shipment = _assign_items(items, data, base)
+    planned = []
+    for n, (given, skus) in enumerate(zip(data.shipments, skus_by_shipment)):
+        pointer = f"{base}/{n}"
+        if given.address is None:
+            raise CheckoutDataInvalid("The shipment needs a shipping address.", pointer=f"{pointer}/shippingAddress")
+        address = order_address_from(given=given.address, customer=customer, countries=countries,
+                                     pointer=f"{pointer}/shippingAddress")
+        method = _usable_method(methods.get(given.method_id), cart, address.country, f"{pointer}/idShipmentMethod",
+                                given.method_id)
+        if given.requested_delivery_date and given.requested_delivery_date < date.today():
+            raise CheckoutDataInvalid("The requested delivery date is in the past.",
+                                      pointer=f"{pointer}/requestedDeliveryDate")
+        cost = method.prices_here[0].amount_for(cart.price_mode)
+        planned.append(PlannedShipment(address, method, cost, Decimal(0), given.requested_delivery_date, skus))
+    return planned
+
+
+def _methods(ids, currency) -> dict[int, ShipmentMethod]:
+    wanted = [i for i in ids if isinstance(i, int)]
+    return {
+        m.pk: m for m in ShipmentMethod.objects.filter(pk__in=wanted, is_active=True, carrier__is_active=True)
+        .select_related("carrier", "tax_set")
+        .prefetch_related(
+            Prefetch("prices", queryset=ShipmentMethodPrice.objects.filter(currency=currency), to_attr="prices_here"),
+            "zones__countries", "stores",
+        )
+    }
+
+
+def _usable_method(method, cart: Cart, country: Country, pointer: str, given_id) -> ShipmentMethod:
+    if method is None:
+        raise CheckoutDataInvalid(f"There is no shipment method {given_id!r}.", pointer=pointer)
+    stores = method.stores.all()
+    zones = method.zones.all()
+    if stores and cart.store not in stores:
+        raise CheckoutDataInvalid(f"{method.name} is not offered in this store.", pointer=pointer)
+    if zones and not any(country in zone.countries.all() for zone in zones):
+        raise CheckoutDataInvalid(f"{method.name} does not deliver to {country.name}.", pointer=pointer)
+    if not method.prices_here or method.prices_here[0].amount_for(cart.price_mode) is None:
+        raise CheckoutDataInvalid(f"{method.name} has no price in {cart.currency or cart.store.default_currency}.",
+                                  pointer=pointer)
+    return method
+
+
+def _assign_items(items, data: CheckoutData, base: str) -> list[list[str]]:
+    """Which skus each shipment carries: the ones it names, or every sku no other shipment names."""
+    in_cart = {i.variant.sku for i in items}
+    named: dict[str, int] = {}
+    for n, shipment in enumerate(data.shipments):
+        for sku in shipment.items or ():
+            if sku not in in_cart:
+                raise CheckoutDataInvalid(f"{sku!r} is not in the cart.", pointer=f"{base}/{n}/items",
+                                          meta={"sku": sku})
+            if sku in named:
+                raise CheckoutDataInvalid(f"{sku!r} is in two shipments.", pointer=f"{base}/{n}/items",
+                                          meta={"sku": sku})
+            named[sku] = n
+    catch_all = [n for n, s in enumerate(data.shipments) if s.items is None]
+    if len(catch_all) > 1:
+        raise CheckoutDataInvalid("Only one shipment may leave its items out.", pointer=f"{base}/{catch_all[1]}/items")
+    for sku in sorted(in_cart - set(named)):
+        if not catch_all:
+            raise CheckoutDataInvalid(f"{sku!r} is in no shipment.", pointer=base, meta={"sku": sku})
+        named[sku] = catch_all[0]
+    return [sorted(sku for sku, n in named.items() if n == index) for index in range(len(data.shipments))]
+
+
+def _tax_rates(items, shipments) -> dict[tuple[int, int | None], Decimal]:
+    set_ids = {i.variant.product.tax_set_id for i in items} | {s.method.tax_set_id for s in shipments}
+    return {(r.tax_set_id, r.country_id): r.rate for r in TaxRate.objects.filter(tax_set_id__in=set_ids - {None})}
+
+
+def _rate(rates, tax_set_id, country_id) -> Decimal:
+    return rates.get((tax_set_id, country_id), rates.get((tax_set_id, None), Decimal(0)))
+
+
+def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
+    country_of = {sku: s.address.country_id for s in shipments for sku in s.skus}
+    inputs = [
+        ItemInput(
+            key=i.variant.sku, quantity=i.quantity, unit_price=_unit_price(i, cart.price_mode),
+            tax_rate=_rate(rates, i.variant.product.tax_set_id, country_of[i.variant.sku]),
+            unit_option_price=sum(_option_price(o, cart.price_mode) for o in i.options.all()),
+            discountable=not i.variant.product.is_gift_card,
+        )
+        for i in items
+    ]
+    expenses = []
+    for n, shipment in enumerate(shipments):
+        shipment.tax_rate = _rate(rates, shipment.method.tax_set_id, shipment.address.country_id)
+        expenses.append(ExpenseInput(key=f"shipment-{n}", name=shipment.method.name, unit_price=shipment.cost,
+                                     tax_rate=shipment.tax_rate, method_key=shipment.method.key))
+    codes = [v.code for v in cart.vouchers.all()]
+    subtotal = sum((i.unit_price + i.unit_option_price) * i.quantity for i in inputs)
+    discounts = discounts_for_cart(store=cart.store, currency=currency, price_mode=cart.price_mode,
+                                   subtotal=subtotal, voucher_codes=codes)
+    totals = calculate(price_mode=cart.price_mode, items=inputs, expenses=expenses,
+                       discounts=[DiscountInput(**asdict(d)) for d in discounts])
+    return totals, codes
+
+
+def _locations(cart: Cart, items, data: CheckoutData) -> list[int]:
+    rentable = [i.variant.sku for i in items if i.variant.product.is_rentable]
+    if rentable and data.rental is None:
+        raise CheckoutDataInvalid(f"{rentable[0]} is rented: give the rental dates.",
+                                  pointer=data.pointer("rental", "/data/attributes/rental_start_date"))
+    return stock_location_ids_for(store=cart.store, zipcode=data.rental.zipcode if data.rental else "")
+
+
+def _check_stock(items, location_ids, rental: RentalInput | None) -> None:
+    """Fail before any payment when the stock is clearly not there; finalize checks again under lock."""
+    period = (rental.starts_at, rental.ends_at) if rental else None
+    sold = [i for i in items if not i.variant.product.is_rentable]
+    rented = [i for i in items if i.variant.product.is_rentable]
+    for group, when in ((sold, None), (rented, period)):
+        if not group:
+            continue
+        available = variant_availability(variant_ids=[i.variant_id for i in group], location_ids=location_ids,
+                                          period=when)
+        for item in group:
+            stock = available[item.variant_id]
+            if not (stock.is_never_out_of_stock or stock.backorderable) and stock.quantity < item.quantity:
+                raise InsufficientStock(
+                    f"There is not enough stock of {item.variant.sku}: {stock.quantity} available, "
+                    f"{item.quantity} wanted.",
+                    meta={"sku": item.variant.sku, "requested": item.quantity, "available": stock.quantity},
+                )
