@@ -78,3 +78,8 @@ class OrderTransitionForbidden(DomainError):
     code = "transition_forbidden"
     status = 403
     default_detail = "You are not allowed to make this transition."
+
+
+class OrderPaymentNotUpdated(DomainError):
+    code = "order_payment_not_updated"
+    default_detail = "Order payment is not updated."

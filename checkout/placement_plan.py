@@ -23,6 +23,7 @@ from checkout.models import OrderAddress
 from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, Totals, calculate
 from customers.models import Country, Customer
 from discounts.selectors import discounts_for_cart
+from payments.exceptions import InvalidPaymentMethod
 from payments.models import PaymentMethod
 from payments.rules import payment_requests_check
 from shipping.exceptions import InsufficientStock
@@ -76,6 +77,7 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
     payment_method = None
     if totals.grand_total > 0:
         payment_method = payment_requests_check(payments=list(data.payments), has_gift_card=has_gift_card)
+        _check_payment_country(payment_method, billing.country)
     location_ids = _locations(cart, items, data)
     _check_stock(items, location_ids, data.rental)
     return Plan(
@@ -116,6 +118,13 @@ def _unit_price(item: CartItem, price_mode: str) -> int | None:
 
 def _option_price(option, price_mode: str) -> int | None:
     return option.prices_here[0].amount_for(price_mode) if option.prices_here else None
+
+
+def _check_payment_country(method: PaymentMethod, country: Country) -> None:
+    countries = list(method.countries.all())
+    if countries and country not in countries:
+        raise InvalidPaymentMethod(method=method.name, provider=method.provider.name,
+                                   meta={"reason": f"not offered for billing addresses in {country.name}"})
 
 
 def _contact(customer: Customer | None, data: CheckoutData) -> tuple[str, tuple[str, str, str]]:

@@ -47,6 +47,10 @@ class PaymentMethod(models.Model):
         help_text='Fields a checkout must send, e.g. ["paymentMethod", "dummyPaymentInvoice.dateOfBirth"].',
     )
     position = models.PositiveSmallIntegerField(default=0)
+    countries = models.ManyToManyField(
+        "customers.Country", blank=True, related_name="+",
+        help_text="Billing countries this method is offered for; none means everywhere.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -359,3 +359,16 @@ def test_placing_one_item_or_twenty_costs_the_same_queries():
         return len(captured)
 
     assert queries_for(["047_extra_0"]) == queries_for([f"047_extra_{n}" for n in range(20)])
+
+
+def test_a_payment_method_refused_for_the_billing_country_cannot_be_used():
+    from customers.models import Country
+    from payments.models import PaymentMethod
+
+    PaymentMethod.objects.get(name="invoice").countries.set(Country.objects.filter(iso2_code="AT"))
+    cart = cart_with({"047_26408568": 1})
+    with pytest.raises(InvalidPaymentMethod) as refused:
+        place(cart)
+    assert refused.value.code == "1108"
+    assert "Germany" in refused.value.meta["reason"]
+    nothing_written(cart, Order.objects.count())

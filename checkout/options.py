@@ -1,0 +1,153 @@
+"""What a shopper may choose to check out a cart (Glue's POST /checkout-data). Reads only.
+
+Shipment methods are the store's, priced in the cart's currency and price mode, with
+the tax rate of the destination, and only those that deliver to the shipping address's
+country when one is given. Payment methods are the active ones, minus those refused for
+the billing country or, for invoice, for a cart holding a gift card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from carts.models import Cart
+from catalog.models import TaxRate
+from checkout.exceptions import AddressNotOwned, CartNotFound
+from checkout.inputs import AddressInput, CheckoutData
+from customers.models import Address, CompanyUnitAddress, Country, Customer
+from payments.models import PaymentMethod, PaymentPlugin, PaymentProvider
+from shipping.models import ShipmentMethod, ShipmentMethodPrice
+
+
+@dataclass(frozen=True)
+class ShipmentMethodOption:
+    method: ShipmentMethod
+    price: int
+    tax_rate: Decimal | None
+
+    @property
+    def carrier_name(self) -> str:
+        return self.method.carrier.name
+
+
+@dataclass(frozen=True)
+class PaymentProviderOption:
+    provider: PaymentProvider
+    methods: list[PaymentMethod]
+
+
+@dataclass(frozen=True)
+class CheckoutOptions:
+    cart: Cart
+    addresses: list[Address]
+    business_unit_addresses: list[CompanyUnitAddress]
+    payment_providers: list[PaymentProviderOption]
+    shipment_methods: list[ShipmentMethodOption]
+    selected_shipment_methods: list[ShipmentMethodOption]
+    selected_payment_methods: list[PaymentMethod]
+
+
+def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data: CheckoutData) -> CheckoutOptions:
+    cart = Cart.objects.select_related("store__country").filter(uuid=_uuid(cart_uuid), **owner).first()
+    if cart is None:
+        raise CartNotFound(meta={"idCart": str(cart_uuid)})
+    registered = customer if customer is not None and not customer.is_guest else None
+    ship_to = _country_of(data.shipments[0].address if data.shipments else None, registered)
+    bill_to = _country_of(data.billing_address, registered)
+    methods = _shipment_methods(cart, ship_to)
+    chosen = {s.method_id for s in data.shipments}
+    return CheckoutOptions(
+        cart=cart,
+        addresses=list(registered.addresses.select_related("country", "region")) if registered else [],
+        business_unit_addresses=list(
+            CompanyUnitAddress.objects.filter(business_units__members__customer=registered)
+            .select_related("country", "region").distinct()
+        ) if registered else [],
+        payment_providers=_payment_providers(cart, bill_to),
+        shipment_methods=methods,
+        selected_shipment_methods=[m for m in methods if m.method.pk in chosen],
+        selected_payment_methods=_selected_payment_methods(data),
+    )
+
+
+def _uuid(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _country_of(address: AddressInput | None, customer: Customer | None) -> Country | None:
+    """The country an address is in; an address id must be the shopper's own."""
+    if address is None:
+        return None
+    if address.id:
+        found = Address.objects.select_related("country").filter(uuid=_uuid(address.id), customer=customer).first()
+        if found is None or customer is None:
+            raise AddressNotOwned(pointer="/data/attributes/shippingAddress/id", meta={"id": address.id})
+        return found.country
+    if address.company_address_id:
+        found = (CompanyUnitAddress.objects.select_related("country")
+                 .filter(uuid=_uuid(address.company_address_id), business_units__members__customer=customer).first())
+        if found is None or customer is None:
+            raise AddressNotOwned(pointer="/data/attributes/shippingAddress/idCompanyBusinessUnitAddress")
+        return found.country
+    return Country.objects.filter(iso2_code=address.iso2_code.strip().upper()).first() if address.iso2_code else None
+
+
+def _shipment_methods(cart: Cart, country: Country | None) -> list[ShipmentMethodOption]:
+    currency = cart.currency or cart.store.default_currency
+    methods = (
+        ShipmentMethod.objects.filter(is_active=True, carrier__is_active=True)
+        .select_related("carrier", "tax_set")
+        .prefetch_related(
+            Prefetch("prices", queryset=ShipmentMethodPrice.objects.filter(currency=currency), to_attr="prices_here"),
+            "zones__countries", "stores",
+        )
+        .order_by("pk")
+    )
+    tax_country = country or cart.store.country
+    rates = {(r.tax_set_id, r.country_id): r.rate for r in TaxRate.objects.filter(tax_set__shipment_methods__isnull=False)}
+    options = []
+    for method in methods:
+        stores, zones = method.stores.all(), method.zones.all()
+        price = method.prices_here[0].amount_for(cart.price_mode) if method.prices_here else None
+        if price is None or (stores and cart.store not in stores):
+            continue
+        if country is not None and zones and not any(country in zone.countries.all() for zone in zones):
+            continue
+        rate = None
+        if method.tax_set_id:
+            rate = rates.get((method.tax_set_id, tax_country.pk if tax_country else None),
+                             rates.get((method.tax_set_id, None)))
+        options.append(ShipmentMethodOption(method=method, price=price, tax_rate=rate))
+    return options
+
+
+def _payment_providers(cart: Cart, billing_country: Country | None) -> list[PaymentProviderOption]:
+    has_gift_card = cart.items.filter(variant__product__is_gift_card=True).exists()
+    methods = (PaymentMethod.objects.filter(is_active=True, provider__is_active=True)
+               .select_related("provider").prefetch_related("countries").order_by("provider__name", "position", "pk"))
+    offered: dict[int, PaymentProviderOption] = {}
+    for method in methods:
+        countries = method.countries.all()
+        if countries and (billing_country is None or billing_country not in countries):
+            continue
+        if has_gift_card and method.plugin == PaymentPlugin.DUMMY_INVOICE:
+            continue
+        offered.setdefault(method.provider_id, PaymentProviderOption(method.provider, [])).methods.append(method)
+    return list(offered.values())
+
+
+def _selected_payment_methods(data: CheckoutData) -> list[PaymentMethod]:
+    names = {(str(p.get("paymentProviderName", "")).lower(), str(p.get("paymentMethodName", "")).lower())
+             for p in data.payments}
+    if not names:
+        return []
+    methods = PaymentMethod.objects.filter(is_active=True).select_related("provider")
+    return [m for m in methods if (m.provider.name.lower(), m.name.lower()) in names]
