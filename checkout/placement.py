@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from carts.models import Cart
@@ -92,17 +92,16 @@ def _place(cart_uuid, shopper: Shopper, data: CheckoutData, *, key: str | None, 
         return earlier
     token = secrets.token_hex(16)
     plan = _prepare(cart_uuid, shopper, data, token=token)
+    attempt = None
     try:
         attempt, authorization = _pay(plan, data, key=key)
-        try:
-            result = _finalize(plan, attempt, authorization, token=token, key=key, shopper=shopper,
-                               keep_cart=keep_cart)
-        except Exception:
-            if attempt is not None:
-                payment_attempt_void(attempt=attempt)
-            raise
-    finally:
+        result = _finalize(plan, attempt, authorization, token=token, key=key, shopper=shopper,
+                           keep_cart=keep_cart)
+    except Exception:
+        if attempt is not None:
+            payment_attempt_void(attempt=attempt)
         CheckoutClaim.objects.filter(cart_uuid=plan.cart.uuid, token=token).delete()
+        raise
     return result
 
 
@@ -155,13 +154,19 @@ def _locked_cart(cart_uuid, shopper: Shopper) -> Cart:
 
 
 def _claim(cart: Cart, token: str) -> None:
+    """Take the cart's claim, or a stale one over; refuse while another placement holds it. One upsert."""
     now = timezone.now()
-    CheckoutClaim.objects.filter(cart_uuid=cart.uuid, claimed_at__lt=now - CLAIM_TIMEOUT).delete()
-    try:
-        with transaction.atomic():
-            CheckoutClaim.objects.create(cart_uuid=cart.uuid, token=token, claimed_at=now)
-    except IntegrityError:
-        raise CheckoutInProgress() from None
+    table = CheckoutClaim._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (cart_uuid, token, claimed_at) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (cart_uuid) DO UPDATE SET token = excluded.token, claimed_at = excluded.claimed_at "
+            f"WHERE {table}.claimed_at < %s RETURNING token",
+            [CheckoutClaim._meta.get_field("cart_uuid").get_db_prep_value(cart.uuid, connection),
+             token, now, now - CLAIM_TIMEOUT],
+        )
+        if cursor.fetchone() is None:
+            raise CheckoutInProgress()
 
 
 # --- 3. pay -----------------------------------------------------------------------------------
@@ -185,7 +190,8 @@ def _finalize(plan: Plan, attempt, authorization, *, token: str, key: str | None
               keep_cart: bool) -> PlacementResult:
     with transaction.atomic():
         cart = _locked_cart(plan.cart.uuid, shopper)
-        if not CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).exists():
+        # Releasing the claim proves it was still ours (a stale claim may have been taken over).
+        if not CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).delete()[0]:
             raise CheckoutInProgress()
         if _cart_lines(cart) != plan.cart_lines:
             raise OrderCannotBePlaced("The cart changed while it was being checked out; review it and try again.")

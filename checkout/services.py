@@ -1,7 +1,6 @@
 """Writes to orders. Each public function is one transaction that row-locks what it changes."""
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -174,12 +173,16 @@ def _move(order: Order, field: str, target: str | None, moves: dict[str, str], b
 def order_reference_next(*, store) -> str:
     """The store's next order reference (DE--3), unique and sequential under concurrency.
 
-    The counter row stays locked by the UPDATE until the caller's transaction ends, so
+    One upsert: the counter row stays locked until the caller's transaction ends, so
     concurrent placements in one store queue here; a rolled-back placement gives its
-    number back.
+    number back. (PostgreSQL, and SQLite from 3.35, both speak ON CONFLICT … RETURNING.)
     """
-    OrderReferenceCounter.objects.get_or_create(store=store)
-    with transaction.atomic():
-        OrderReferenceCounter.objects.filter(store=store).update(last_number=F("last_number") + 1)
-        number = OrderReferenceCounter.objects.values_list("last_number", flat=True).get(store=store)
+    table = OrderReferenceCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (store_id, last_number) VALUES (%s, 1) "
+            f"ON CONFLICT (store_id) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [store.pk],
+        )
+        (number,) = cursor.fetchone()
     return f"{store.code}--{number}"

@@ -14,6 +14,7 @@ import logging
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.errors import DomainError
 from payments.exceptions import PaymentAttemptNotAttachable
@@ -84,19 +85,20 @@ def payment_attempt_void(*, attempt: PaymentAttempt) -> PaymentAttempt:
 def payment_attempt_attach(*, attempt: PaymentAttempt, order) -> PaymentAttempt:
     """Mark the attempt as the payment of ``order``; call it inside the order's transaction.
 
-    Raises PaymentAttemptNotAttachable when the attempt was declined or voided
+    One conditional UPDATE: it attaches only an attempt whose money the provider still
+    holds. Raises PaymentAttemptNotAttachable when the attempt was declined or voided
     meanwhile (e.g. by reconciliation), or belongs to another order.
     """
-    with transaction.atomic():
-        locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.status == Status.ATTACHED and locked.order_id == order.pk:
-            return locked
-        if locked.status not in HELD:
-            raise PaymentAttemptNotAttachable(meta={"attempt": str(locked.uuid), "status": locked.status})
-        locked.status = Status.ATTACHED
-        locked.order = order
-        locked.save(update_fields=["status", "order", "updated_at"])
-    attempt.status, attempt.order, attempt.updated_at = locked.status, locked.order, locked.updated_at
+    now = timezone.now()
+    attached = PaymentAttempt.objects.filter(pk=attempt.pk, status__in=HELD).update(
+        status=Status.ATTACHED, order=order, updated_at=now,
+    )
+    if not attached:
+        current = PaymentAttempt.objects.get(pk=attempt.pk)
+        if not (current.status == Status.ATTACHED and current.order_id == order.pk):
+            raise PaymentAttemptNotAttachable(meta={"attempt": str(current.uuid), "status": current.status})
+        now = current.updated_at
+    attempt.status, attempt.order, attempt.updated_at = Status.ATTACHED, order, now
     return attempt
 
 

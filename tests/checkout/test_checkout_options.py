@@ -12,7 +12,7 @@ from checkout.inputs import AddressInput, CheckoutData, ShipmentInput
 from checkout.options import checkout_options
 from customers.models import Country, Customer
 from payments.models import PaymentMethod
-from shipping.models import ShipmentMethod
+from shipping.models import Carrier, ShipmentMethod
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_reading_options_writes_nothing_and_is_not_slower_with_more_methods(djan
     with django_assert_max_num_queries(14):
         options(cart)
     for n in range(10):
-        method = ShipmentMethod.objects.create(carrier_id=1, key=f"extra-{n}", name=f"Extra {n}")
+        method = ShipmentMethod.objects.create(carrier=Carrier.objects.get(name="UPS"), key=f"extra-{n}", name=f"Extra {n}")
         method.prices.create(currency="EUR", gross_amount=100, net_amount=84)
     with django_assert_max_num_queries(14):
         assert len(options(cart).shipment_methods) == 15

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from carts.models import Cart, CartItem, CartVoucher
+from carts.models import Cart, CartItem
 from catalog.models import Price, Product, Store, Variant
 from checkout import placement
 from checkout.exceptions import (
@@ -353,12 +353,14 @@ def test_placing_one_item_or_twenty_costs_the_same_queries():
     def queries_for(skus):
         shopper = Shopper(anonymous_id=f"guest-{len(skus)}")
         cart = cart_with({sku: 1 for sku in skus}, shopper=shopper)
-        CartVoucher.objects.none()
         with CaptureQueriesContext(connection) as captured:
             place(cart, shopper=shopper)
         return len(captured)
 
-    assert queries_for(["047_extra_0"]) == queries_for([f"047_extra_{n}" for n in range(20)])
+    one = queries_for(["047_extra_0"])
+    assert one == queries_for([f"047_extra_{n}" for n in range(20)])
+    # Today's budget, transaction control included; the issue aims for under 25.
+    assert one <= 72
 
 
 def test_a_payment_method_refused_for_the_billing_country_cannot_be_used():
