@@ -108,6 +108,7 @@ def _line_items(plan: Plan, order: Order, shipments: list[Shipment]) -> list[Lin
             name=variant.display_name, product_type=product.product_type, is_rentable=product.is_rentable,
             is_gift_card=product.is_gift_card, unit_option_price=line.unit_option_price,
             metadata={"superAttributes": variant.attributes, "image": variant.image_url},
+            unit_amounts=[{"discount": unit.discount, "tax": unit.tax} for unit in line.units],
             **_amounts(line, plan.price_mode),
         ))
     return LineItem.objects.bulk_create(items)
@@ -127,7 +128,8 @@ def _adjustments(order: Order, plan: Plan, items: list[LineItem], shipments: lis
 def _discount(order: Order, applied, **target) -> Adjustment:
     return Adjustment(order=order, kind=AdjustmentKind.DISCOUNT, label=applied.name, description=applied.description,
                       voucher_code=applied.voucher_code or "", amount=applied.amount,
-                      quantity=sum(1 for unit in applied.unit_amounts if unit), **target)
+                      quantity=sum(1 for unit in applied.unit_amounts if unit),
+                      unit_amounts=list(applied.unit_amounts), **target)
 
 
 def _hold_stock(plan: Plan, order: Order, items: list[LineItem], shipments: list[Shipment]) -> None:

@@ -353,6 +353,10 @@ class LineItem(models.Model):
     sum_discount_amount = models.BigIntegerField(default=0)
     sum_price_to_pay = models.BigIntegerField(default=0)
     canceled_amount = models.BigIntegerField(default=0)
+    unit_amounts = models.JSONField(
+        default=list, blank=True,
+        help_text='What each unit came to, as priced: [{"discount": 3327, "tax": 4940}, …].',
+    )
 
     class Meta:
         ordering = ["order", "id"]
@@ -429,6 +433,7 @@ class Adjustment(models.Model):
     voucher_code = models.CharField(max_length=100, blank=True)
     quantity = models.PositiveIntegerField(default=1)
     amount = models.BigIntegerField(help_text="Minor units; what this adjustment takes off or adds in total.")
+    unit_amounts = models.JSONField(default=list, blank=True, help_text="The amount unit by unit, as priced.")
 
     class Meta:
         ordering = ["order", "id"]

@@ -124,6 +124,10 @@ def test_seed_000_two_chromebooks_get_both_cart_rules_and_the_sample_totals():
         68530, 490, 7143, 9880, 61877)
     discounts = sorted(order.adjustments.values_list("label", "amount"))
     assert discounts == [("10% Discount for all orders above", 6653), ("Free standard delivery", 490)]
+    # Glue shows each unit as an item: the order keeps what each unit came to, as priced.
+    line = order.line_items.get()
+    assert line.unit_amounts == [{"discount": 3327, "tax": 4940}, {"discount": 3326, "tax": 4940}]
+    assert line.adjustments.get().unit_amounts == [3327, 3326]
 
 
 def test_a_customer_checks_out_with_address_ids_of_their_book_and_the_cart_can_be_kept():
