@@ -17,6 +17,7 @@ from carts.models import Cart
 from catalog.models import TaxRate
 from checkout.exceptions import AddressNotOwned, CartNotFound
 from checkout.inputs import AddressInput, CheckoutData
+from core.identifiers import parse_uuid
 from customers.models import Address, CompanyUnitAddress, Country, Customer
 from payments.models import PaymentMethod, PaymentPlugin, PaymentProvider
 from shipping.models import ShipmentMethod, ShipmentMethodPrice
@@ -51,7 +52,7 @@ class CheckoutOptions:
 
 
 def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data: CheckoutData) -> CheckoutOptions:
-    cart = Cart.objects.select_related("store__country").filter(uuid=_uuid(cart_uuid), **owner).first()
+    cart = Cart.objects.select_related("store__country").filter(uuid=parse_uuid(cart_uuid), **owner).first()
     if cart is None:
         raise CartNotFound(meta={"idCart": str(cart_uuid)})
     registered = customer if customer is not None and not customer.is_guest else None
@@ -73,27 +74,18 @@ def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data:
     )
 
 
-def _uuid(value):
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def _country_of(address: AddressInput | None, customer: Customer | None) -> Country | None:
     """The country an address is in; an address id must be the shopper's own."""
     if address is None:
         return None
     if address.id:
-        found = Address.objects.select_related("country").filter(uuid=_uuid(address.id), customer=customer).first()
+        found = Address.objects.select_related("country").filter(uuid=parse_uuid(address.id), customer=customer).first()
         if found is None or customer is None:
             raise AddressNotOwned(pointer="/data/attributes/shippingAddress/id", meta={"id": address.id})
         return found.country
     if address.company_address_id:
         found = (CompanyUnitAddress.objects.select_related("country")
-                 .filter(uuid=_uuid(address.company_address_id), business_units__members__customer=customer).first())
+                 .filter(uuid=parse_uuid(address.company_address_id), business_units__members__customer=customer).first())
         if found is None or customer is None:
             raise AddressNotOwned(pointer="/data/attributes/shippingAddress/idCompanyBusinessUnitAddress")
         return found.country

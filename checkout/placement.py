@@ -26,6 +26,7 @@ from carts.models import Cart
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
 from checkout.models import CheckoutClaim, Order
+from core.identifiers import parse_uuid
 from checkout.idempotency import idempotency_begin, idempotency_complete, idempotency_forget
 from checkout.placement_plan import Plan, plan_checkout
 from checkout.placement_write import order_write
@@ -107,21 +108,13 @@ def _place(cart_uuid, shopper: Shopper, data: CheckoutData, *, key: str | None, 
 
 def _order_already_placed(cart_uuid, shopper: Shopper, keep_cart: bool) -> PlacementResult | None:
     """A deleted cart that became an order: a retry gets that order instead of 1103 (Glue)."""
-    if keep_cart or Cart.objects.filter(uuid=_uuid_or_none(cart_uuid)).exists():
+    key = parse_uuid(cart_uuid)
+    if keep_cart or key is None or Cart.objects.filter(uuid=key).exists():
         return None
-    order = Order.objects.filter(cart_uuid=_uuid_or_none(cart_uuid), **_order_owner(shopper)).first()
+    order = Order.objects.filter(cart_uuid=key, **_order_owner(shopper)).first()
     if order is None:
         return None
     return PlacementResult(order=order, replayed=True, redirect_url=_pending_redirect(order))
-
-
-def _uuid_or_none(value):
-    from uuid import UUID
-
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _order_owner(shopper: Shopper) -> dict:
@@ -147,7 +140,7 @@ def _prepare(cart_uuid, shopper: Shopper, data: CheckoutData, *, token: str) -> 
 
 def _locked_cart(cart_uuid, shopper: Shopper) -> Cart:
     cart = (Cart.objects.select_for_update(of=("self",)).select_related("store")
-            .filter(uuid=_uuid_or_none(cart_uuid), **shopper.owns()).first())
+            .filter(uuid=parse_uuid(cart_uuid), **shopper.owns()).first())
     if cart is None:
         raise CartNotFound(meta={"idCart": str(cart_uuid)})
     return cart

@@ -254,6 +254,14 @@ def test_someone_elses_cart_is_not_found():
     assert refused.value.code == "1103"
 
 
+@pytest.mark.parametrize("cart_id", ["not-a-uuid", "", "00000000-0000-0000-0000-000000000000"])
+def test_a_malformed_or_unknown_cart_id_is_not_found_even_for_a_shopper_with_orders(cart_id):
+    Order.objects.create(store=Store.objects.get(code="DE"), currency="EUR",
+                         customer=Customer.objects.create(anonymous_id=GUEST.anonymous_id))
+    with pytest.raises(CartNotFound):
+        order_place(cart_uuid=cart_id, shopper=GUEST, data=checkout_data())
+
+
 def test_an_empty_cart_and_a_missing_identity_are_refused():
     with pytest.raises(CartIsEmpty):
         place(cart_with({}))
