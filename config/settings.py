@@ -4,6 +4,7 @@ Every knob has a development default so that `make run` works on a bare machine;
 production sets DEBUG=false, SECRET_KEY and ALLOWED_HOSTS explicitly.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
     "django_fsm",
     "django_fsm_log",
     "customers",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "api.guards.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,6 +121,23 @@ CART_EXPIRY_DAYS = env_int("CART_EXPIRY_DAYS", default=7)
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 PAYMENT_REDIRECT_URL = env_str("PAYMENT_REDIRECT_URL", default="https://payments.example.com/pay")
 PAYMENT_REDIRECT_SECRET = env_str("PAYMENT_REDIRECT_SECRET", default=SECRET_KEY)
+
+# STOREFRONT API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],  # each dialect identifies shoppers its own way (api/identity.py)
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "api.glue.errors.glue_exception_handler",
+}
+# The store the Glue dialect sells in (Glue serves one store per host).
+GLUE_STORE = env_str("GLUE_STORE", default="DE")
+SIMPLE_JWT = {
+    # Spryker's lifetimes: 8 hours for an access token, a month for a refresh token.
+    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env_int("ACCESS_TOKEN_SECONDS", default=28800)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env_int("REFRESH_TOKEN_SECONDS", default=2628000)),
+    "SIGNING_KEY": SECRET_KEY,
+    "UPDATE_LAST_LOGIN": False,
+}
 
 # LOGGING
 LOGGING = {

@@ -1,0 +1,56 @@
+"""POST /access-tokens and POST /refresh-tokens: a customer logs in, and stays logged in."""
+
+from django.conf import settings
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from api.glue.documents import PARSERS, RENDERERS, resource
+from api.glue.requests import glue_attributes, required_string
+from customers.exceptions import InvalidAccessToken
+from customers.models import Customer
+from customers.services import customer_authenticate
+
+
+class GlueView(APIView):
+    parser_classes = PARSERS
+    renderer_classes = RENDERERS
+    authentication_classes = []
+    permission_classes = []
+
+
+def token_attributes(refresh: RefreshToken) -> dict:
+    return {
+        "tokenType": "Bearer",
+        "expiresIn": int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
+        "accessToken": str(refresh.access_token),
+        "refreshToken": str(refresh),
+        "refreshTokenExpiresIn": int(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds()),
+        "idCompanyUser": None,
+    }
+
+
+class AccessTokensView(GlueView):
+    def post(self, request):
+        attributes = glue_attributes(request, "access-tokens")
+        customer = customer_authenticate(username=required_string(attributes, "username"),
+                                         password=required_string(attributes, "password", max_length=4096))
+        tokens = token_attributes(RefreshToken.for_user(customer.user))
+        return Response({"data": resource(request, "access-tokens", None, tokens, self_path="/access-tokens")},
+                        status=201)
+
+
+class RefreshTokensView(GlueView):
+    def post(self, request):
+        attributes = glue_attributes(request, "refresh-tokens")
+        try:
+            user_id = RefreshToken(required_string(attributes, "refreshToken", max_length=4096))["user_id"]
+        except (TokenError, KeyError):
+            raise InvalidAccessToken("Invalid refresh token.") from None
+        customer = Customer.objects.select_related("user").filter(user_id=user_id, user__is_active=True).first()
+        if customer is None:
+            raise InvalidAccessToken("Invalid refresh token.")
+        renewed = RefreshToken.for_user(customer.user)
+        return Response({"data": resource(request, "refresh-tokens", None, token_attributes(renewed),
+                                          self_path="/refresh-tokens")}, status=201)
