@@ -53,10 +53,9 @@ def payment_requests_check(*, payments: list[Mapping[str, Any]], has_gift_card: 
     method = payment_method_resolve(provider_name=payment[PROVIDER_NAME], method_name=payment[METHOD_NAME])
     if has_gift_card and method.plugin == PluginCode.DUMMY_INVOICE:
         raise InvoiceNotAllowedForGiftCards()
-    for path in method.required_request_data:
-        if not _is_present(payment, NAME_FIELDS.get(path, path)):
-            pointer = f"{FIRST_PAYMENT_POINTER}/{path.replace('.', '/')}"
-            raise PaymentDataInvalid(f"{path} is required.", pointer=pointer, meta={"field": path})
+    # ``required_request_data`` is what /checkout-data advertises; what a method cannot do
+    # without is its plugin's to say (the seed documents check out an invoice without a
+    # date of birth, while a card cannot be charged without its number).
     # validate reads only the method and the data: the amount is not known yet and not needed.
     plugin_for(method).validate(PaymentRequest(method=method, amount=0, currency="", reference="", data=payment))
     return method
