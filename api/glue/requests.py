@@ -35,3 +35,13 @@ def required_string(attributes: dict, name: str, *, max_length: int = 255) -> st
         error.pointer = f"/data/attributes/{name}"
         raise error
     return value
+
+
+def requested_includes(request, allowed: set[str]) -> set[str]:
+    """``?include=a,b``: only what the resource can include; anything else is a 400."""
+    names = {name.strip() for name in request.query_params.get("include", "").split(",") if name.strip()}
+    if unknown := names - allowed:
+        error = DocumentInvalid(f"Unknown include: {', '.join(sorted(unknown))}. Allowed: {', '.join(sorted(allowed))}.")
+        error.pointer = "/include"
+        raise error
+    return names

@@ -3,12 +3,20 @@
 from django.urls import path
 
 from api.glue.views.auth import AccessTokensView, RefreshTokensView
+from api.glue.views.orders import OrderShipmentView, OrdersView, OrderView
+from api.glue.views.checkout import CheckoutDataView, CheckoutView, OrderPaymentsView
 from api.glue.views.products import ConcreteProductAvailabilitiesView, ConcreteProductView
 
 urlpatterns = [
+    path("checkout-data", CheckoutDataView.as_view(), name="glue-checkout-data"),
+    path("checkout", CheckoutView.as_view(), name="glue-checkout"),
+    path("order-payments", OrderPaymentsView.as_view(), name="glue-order-payments"),
     path("access-tokens", AccessTokensView.as_view(), name="glue-access-tokens"),
     path("refresh-tokens", RefreshTokensView.as_view(), name="glue-refresh-tokens"),
     path("concrete-products/<str:sku>", ConcreteProductView.as_view(), name="glue-concrete-product"),
     path("concrete-products/<str:sku>/concrete-product-availabilities", ConcreteProductAvailabilitiesView.as_view(),
          name="glue-concrete-product-availabilities"),
+    path("orders", OrdersView.as_view(), name="glue-orders"),
+    path("orders/<str:reference>", OrderView.as_view(), name="glue-order"),
+    path("order-shipments/<str:shipment_id>", OrderShipmentView.as_view(), name="glue-order-shipment"),
 ]
