@@ -1,5 +1,6 @@
 """The checkout's business errors. Glue's codes 1101-1108 are kept as they are; the rest are ours."""
 
+from carts.exceptions import CartNotFound, PriceMissing  # noqa: F401 - checkout raises them too
 from core.errors import Conflict, DomainError, NotFound
 
 
@@ -18,11 +19,6 @@ class CheckoutDataInvalid(DomainError):
 class OrderCannotBePlaced(DomainError):
     code = "1102"
     default_detail = "Order cannot be placed."
-
-
-class CartNotFound(NotFound):
-    code = "1103"
-    default_detail = "Cart not found."
 
 
 class CartIsEmpty(DomainError):
@@ -48,9 +44,10 @@ class AddressNotOwned(CheckoutDataInvalid):
     default_detail = "There is no address with this id in your address book."
 
 
-class CurrencyMismatch(DomainError):
-    code = "currency_mismatch"
-    default_detail = "This item has no price in the cart's currency."
+class CurrencyMismatch(PriceMissing):
+    """At checkout: an item of the cart has no price in its currency (any more)."""
+
+    pointer = "/data"
 
 
 class CheckoutInProgress(Conflict):

@@ -2,6 +2,7 @@
 
 import random
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -164,6 +165,7 @@ def test_rounded_tax_is_within_one_cent_of_the_exact_tax_per_group(items, expens
     totals = calculate(price_mode=GROSS_MODE, items=items, expenses=expenses)
     for group in (totals.items, totals.expenses):
         exact = sum(
-            Decimal(u.price_to_pay) * line.tax_rate / (100 + line.tax_rate) for line in group for u in line.units
+            Fraction(u.price_to_pay) * Fraction(line.tax_rate) / (100 + Fraction(line.tax_rate))
+            for line in group for u in line.units
         )
-        assert abs(sum(line.sum_tax for line in group) - exact) <= Decimal("0.5")
+        assert abs(sum(line.sum_tax for line in group) - exact) <= Fraction(1, 2)

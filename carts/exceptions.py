@@ -1,0 +1,72 @@
+"""The cart's business errors.
+
+``CartNotFound`` (Glue's 1103) and ``PriceMissing`` (``currency_mismatch``) carry the same
+codes as ``checkout.exceptions.CartNotFound`` and ``CurrencyMismatch``: carts may not import
+checkout, so they are declared here as well.
+"""
+
+from core.errors import DomainError, NotFound
+
+MAX_QUANTITY = 10_000
+
+
+class CartNotFound(NotFound):
+    """No such cart, or not the caller's (never say which)."""
+
+    code = "1103"
+    default_detail = "Cart not found."
+
+
+class CartOwnerInvalid(DomainError):
+    """A cart belongs to a registered customer or to a guest: exactly one must be given."""
+
+    code = "cart_owner_invalid"
+    status = 400
+    default_detail = "A cart belongs to a customer or to a guest: give exactly one of them."
+
+
+class CartAttributeInvalid(DomainError):
+    """A cart attribute (currency, price mode, name) cannot be used; ``pointer`` names it."""
+
+    code = "cart_attribute_invalid"
+    pointer = "/data/attributes"
+    default_detail = "This cart attribute is invalid."
+
+    def __init__(self, detail: str | None = None, *, pointer: str | None = None, meta: dict | None = None):
+        super().__init__(detail, meta=meta)
+        if pointer:
+            self.pointer = pointer
+
+
+class QuantityInvalid(DomainError):
+    code = "quantity_invalid"
+    pointer = "/data/attributes/quantity"
+    default_detail = f"The quantity must be a whole number from 1 to {MAX_QUANTITY}."
+
+
+class ItemNotAvailable(DomainError):
+    """The sku does not exist or is not sold (Spryker answers 422 "Product not found")."""
+
+    code = "item_not_available"
+    pointer = "/data/attributes/sku"
+    default_detail = "This product is not available."
+
+
+class PriceMissing(DomainError):
+    """The item has no price in the cart's currency and price mode."""
+
+    code = "currency_mismatch"
+    pointer = "/data/attributes/sku"
+    default_detail = "This item has no price in the cart's currency."
+
+
+class ItemNotInCart(NotFound):
+    code = "item_not_in_cart"
+    pointer = "/data/attributes/sku"
+    default_detail = "This item is not in the cart."
+
+
+class VoucherNotInCart(NotFound):
+    code = "voucher_not_in_cart"
+    pointer = "/data/attributes/code"
+    default_detail = "This voucher code is not applied to the cart."

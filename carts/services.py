@@ -1,0 +1,316 @@
+"""Writes to carts: create, items, vouchers, delete, and merging a guest's cart at login.
+
+Every service runs in one transaction and locks the cart row (``select_for_update``)
+before it reads what it changes; several carts are locked in primary-key order. The
+services take a ``Cart`` already resolved for its owner by ``carts.selectors.cart_get``
+and refuse with coded ``DomainError`` subclasses.
+
+Carts do not import checkout: the API layer must refuse writes to a cart that is being
+checked out (``checkout.CheckoutClaim``) before it calls these services.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+
+from carts.exceptions import (
+    MAX_QUANTITY,
+    CartAttributeInvalid,
+    CartOwnerInvalid,
+    ItemNotAvailable,
+    ItemNotInCart,
+    PriceMissing,
+    QuantityInvalid,
+    VoucherNotInCart,
+)
+from carts.models import Cart, CartItem, CartVoucher
+from carts.selectors import cart_get_for_update
+from catalog.exceptions import ProductNotFound
+from catalog.models import Price, PriceMode, ProductOptionPrice, Store, Variant
+from catalog.selectors import variant_for_sale
+from core.money import CURRENCIES
+from discounts.selectors import voucher_check
+from shipping.exceptions import InsufficientStock
+from shipping.selectors import stock_location_ids_for, variant_availability
+
+
+# --- carts --------------------------------------------------------------------------------
+
+
+def cart_create(
+    *, store: Store, customer=None, anonymous_id: str | None = None, name: str = "",
+    currency: str | None = None, price_mode: str | None = None, is_default: bool = False,
+) -> Cart:
+    """A new, empty cart of a customer or of a guest (exactly one of them).
+
+    ``currency`` None: the first item sets it. ``price_mode`` None: the store's. A new default
+    cart makes the owner's other carts non-default.
+    """
+    anonymous_id = (anonymous_id or "").strip() or None
+    if (customer is None) == (anonymous_id is None):
+        raise CartOwnerInvalid()
+    if currency is not None and currency not in CURRENCIES:
+        raise CartAttributeInvalid(f"{currency!r} is not a currency of the shop.",
+                                   pointer="/data/attributes/currency", meta={"currency": currency})
+    if price_mode is not None and price_mode not in PriceMode.values:
+        raise CartAttributeInvalid(f"{price_mode!r} is not a price mode.", pointer="/data/attributes/priceMode",
+                                   meta={"priceMode": price_mode})
+    name = (name or "").strip()
+    if len(name) > Cart._meta.get_field("name").max_length:
+        raise CartAttributeInvalid("The cart name is too long.", pointer="/data/attributes/name")
+    with transaction.atomic():
+        if is_default:
+            _owners_carts(customer, anonymous_id).filter(is_default=True).update(is_default=False)
+        return Cart.objects.create(
+            store=store, customer=customer, anonymous_id=anonymous_id if customer is None else None, name=name,
+            currency=currency, price_mode=price_mode or store.price_mode, is_default=is_default,
+        )
+
+
+def cart_delete(*, cart: Cart) -> None:
+    with transaction.atomic():
+        cart_get_for_update(pk=cart.pk).delete()
+
+
+# --- items --------------------------------------------------------------------------------
+
+
+def cart_add_item(*, cart: Cart, sku: str, quantity: int) -> CartItem:
+    """Put ``quantity`` of ``sku`` in the cart, added to what is there already.
+
+    The first item sets the cart's currency (the store's default when the cart has none).
+    Refuses a quantity outside 1..10000 (also in total), a sku that is not sold, an item
+    without a price in the cart's currency and price mode, and more than the cart store's
+    locations hold (unless never out of stock, backorderable or rented).
+    The returned item's ``cart`` is the locked, updated cart.
+    """
+    _check_quantity(quantity)
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        currency = locked.currency or locked.store.default_currency
+        variant = _variant_for_cart(sku=sku)
+        _check_price(locked, variant, currency)
+        item = locked.items.filter(variant=variant).first()
+        total = quantity + (item.quantity if item else 0)
+        if total > MAX_QUANTITY:
+            raise QuantityInvalid(
+                f"The cart would hold {total} of {variant.sku}; at most {MAX_QUANTITY} are allowed.",
+                meta={"sku": variant.sku, "requested": total, "max": MAX_QUANTITY},
+            )
+        _check_stock(locked, variant, total)
+        if item is None:
+            item = CartItem.objects.create(cart=locked, variant=variant, quantity=total)
+        else:
+            item.quantity = total
+            item.save(update_fields=["quantity", "updated_at"])
+        locked.currency = currency
+        locked.save(update_fields=["currency", "updated_at"])
+    item.cart = locked
+    return item
+
+
+def cart_set_quantity(*, cart: Cart, sku: str, quantity: int) -> CartItem:
+    """Set the quantity of an item in the cart, with the same checks as ``cart_add_item``."""
+    _check_quantity(quantity)
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        item = _item_in_cart(locked, sku)
+        currency = locked.currency or locked.store.default_currency
+        variant = _variant_for_cart(sku=item.variant.sku)
+        _check_price(locked, variant, currency)
+        _check_stock(locked, variant, quantity)
+        item.quantity = quantity
+        item.save(update_fields=["quantity", "updated_at"])
+        locked.save(update_fields=["updated_at"])
+    item.cart = locked
+    return item
+
+
+def cart_remove_item(*, cart: Cart, sku: str) -> None:
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        _item_in_cart(locked, sku).delete()
+        locked.save(update_fields=["updated_at"])
+
+
+# --- vouchers -----------------------------------------------------------------------------
+
+
+def cart_add_voucher(*, cart: Cart, code: str) -> CartVoucher:
+    """Apply a voucher code, if ``discounts`` says it can be used on the cart as it is now.
+
+    Applying a code already on the cart (in any case) returns it unchanged. Raises
+    VoucherNotFound or VoucherNotApplicable from ``discounts``.
+    """
+    code = (code or "").strip()
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        applied = _voucher_in_cart(locked, code)
+        if applied is not None:
+            return applied
+        currency = locked.currency or locked.store.default_currency
+        voucher = voucher_check(code=code, store=locked.store, currency=currency, price_mode=locked.price_mode,
+                                subtotal=cart_subtotal(cart=locked, currency=currency))
+        applied = CartVoucher.objects.create(cart=locked, code=voucher.code)
+        locked.save(update_fields=["updated_at"])
+    applied.cart = locked
+    return applied
+
+
+def cart_remove_voucher(*, cart: Cart, code: str) -> None:
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        applied = _voucher_in_cart(locked, (code or "").strip())
+        if applied is None:
+            raise VoucherNotInCart(meta={"code": code})
+        applied.delete()
+        locked.save(update_fields=["updated_at"])
+
+
+def cart_subtotal(*, cart: Cart, currency: str) -> int:
+    """The items with their options, in ``currency`` and the cart's price mode (unpriced counts 0).
+
+    What the discounts' minimum order value is compared with; checkout prices the cart itself.
+    """
+    items = cart.items.select_related("variant").prefetch_related(
+        Prefetch("variant__prices", queryset=Price.objects.filter(currency=currency), to_attr="prices_here"),
+        Prefetch("options__prices", queryset=ProductOptionPrice.objects.filter(currency=currency),
+                 to_attr="prices_here"),
+    )
+    total = 0
+    for item in items:
+        unit = _amount(item.variant.prices_here, cart.price_mode)
+        unit += sum(_amount(option.prices_here, cart.price_mode) for option in item.options.all())
+        total += unit * item.quantity
+    return total
+
+
+# --- a guest logs in ----------------------------------------------------------------------
+
+
+def cart_merge_guest(*, guest_anonymous_id: str, customer) -> Cart | None:
+    """Move a guest's carts into the customer's default cart; None when there is nothing to merge.
+
+    Quantities of the same sku are summed (at most 10000), voucher codes carried over (checkout
+    checks them again when it prices the cart) and the guest cart is deleted. The default
+    cart is created in the guest cart's store, with its currency and price mode, when the
+    customer has none. A guest cart of another store or currency than the default cart is
+    handed over whole instead (it becomes one more cart of the customer), so that no item is
+    priced in a currency or stocked from a store it was not chosen in. Stock is not checked
+    here; checkout checks it. Returns the cart that received the most recently updated guest cart.
+    """
+    guest_anonymous_id = (guest_anonymous_id or "").strip()
+    if not guest_anonymous_id or customer is None:
+        return None
+    guests_of = {"anonymous_id": guest_anonymous_id, "customer__isnull": True}
+    with transaction.atomic():
+        guest_ids = list(Cart.objects.filter(**guests_of).values_list("pk", flat=True))
+        if not guest_ids:
+            return None
+        target_id = _default_cart_id(customer)
+        # Every cart involved, locked in primary-key order; then checked again under the lock.
+        locked = list(Cart.objects.select_for_update(of=("self",)).select_related("store")
+                      .filter(pk__in=[*guest_ids, target_id]).order_by("pk"))
+        guests = sorted((c for c in locked if c.customer_id is None and c.anonymous_id == guest_anonymous_id),
+                        key=lambda c: (c.updated_at, c.pk))
+        target = next((cart for cart in locked if cart.pk == target_id and cart.customer_id == customer.pk
+                       and cart.is_default), None)
+        received = None
+        for guest in guests:
+            if target is None:
+                target = cart_create(store=guest.store, customer=customer, name=guest.name, currency=guest.currency,
+                                     price_mode=guest.price_mode, is_default=True)
+            received = _merge_one(guest, into=target, customer=customer)
+        return received
+
+
+def _default_cart_id(customer) -> int | None:
+    return (Cart.objects.filter(customer=customer, is_default=True).order_by("pk")
+            .values_list("pk", flat=True).first())
+
+
+def _merge_one(guest: Cart, *, into: Cart, customer) -> Cart:
+    """Both carts are locked by the caller."""
+    target = into
+    if guest.store_id != target.store_id or (guest.currency and target.currency and guest.currency != target.currency):
+        guest.customer, guest.anonymous_id, guest.is_default = customer, None, False
+        guest.save(update_fields=["customer", "anonymous_id", "is_default", "updated_at"])
+        return guest
+    have = {item.variant_id: item for item in target.items.all()}
+    for item in guest.items.all():
+        mine = have.get(item.variant_id)
+        if mine is None:
+            item.cart = target
+            item.save(update_fields=["cart", "updated_at"])
+            have[item.variant_id] = item
+        else:
+            mine.quantity = min(mine.quantity + item.quantity, MAX_QUANTITY)
+            mine.save(update_fields=["quantity", "updated_at"])
+    applied = {code.lower() for code in target.vouchers.values_list("code", flat=True)}
+    for voucher in guest.vouchers.order_by("pk"):
+        if voucher.code.lower() not in applied:
+            CartVoucher.objects.create(cart=target, code=voucher.code)
+            applied.add(voucher.code.lower())
+    target.currency = target.currency or guest.currency
+    target.save(update_fields=["currency", "updated_at"])
+    guest.delete()
+    return target
+
+
+# --- the rules ----------------------------------------------------------------------------
+
+
+def _check_quantity(quantity) -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+        shown = quantity if isinstance(quantity, int) and not isinstance(quantity, bool) else str(quantity)
+        raise QuantityInvalid(meta={"quantity": shown, "max": MAX_QUANTITY})
+
+
+def _variant_for_cart(*, sku: str) -> Variant:
+    try:
+        return variant_for_sale(sku=sku)
+    except ProductNotFound:
+        raise ItemNotAvailable(f"The product {sku!r} is not available.", meta={"sku": sku}) from None
+
+
+def _check_price(cart: Cart, variant: Variant, currency: str) -> None:
+    price = next((p for p in variant.prices.all() if p.currency == currency), None)
+    if price is None or price.amount_for(cart.price_mode) is None:
+        raise PriceMissing(f"{variant.sku} has no price in {currency}.",
+                           meta={"sku": variant.sku, "currency": currency})
+
+
+def _check_stock(cart: Cart, variant: Variant, quantity: int) -> None:
+    """Refuse more than the cart store's locations hold; rentals are checked for their dates at checkout."""
+    if variant.product.is_rentable:
+        return
+    location_ids = stock_location_ids_for(store=cart.store)
+    stock = variant_availability(variant_ids=[variant.pk], location_ids=location_ids)[variant.pk]
+    if not (stock.is_never_out_of_stock or stock.backorderable) and stock.quantity < quantity:
+        raise InsufficientStock(
+            f"There is not enough stock of {variant.sku}: {stock.quantity} available, {quantity} wanted.",
+            meta={"sku": variant.sku, "requested": quantity, "available": stock.quantity},
+        )
+
+
+def _item_in_cart(cart: Cart, sku: str) -> CartItem:
+    item = cart.items.select_related("variant").filter(variant__sku=sku).first()
+    if item is None:
+        raise ItemNotInCart(f"{sku!r} is not in the cart.", meta={"sku": sku})
+    return item
+
+
+def _voucher_in_cart(cart: Cart, code: str) -> CartVoucher | None:
+    return cart.vouchers.alias(code_lower=Lower("code")).filter(code_lower=code.lower()).first()
+
+
+def _amount(prices_here: list, price_mode: str) -> int:
+    return (prices_here[0].amount_for(price_mode) or 0) if prices_here else 0
+
+
+def _owners_carts(customer, anonymous_id: str | None):
+    if customer is not None:
+        return Cart.objects.filter(customer=customer)
+    return Cart.objects.filter(anonymous_id=anonymous_id, customer__isnull=True)
