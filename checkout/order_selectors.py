@@ -17,12 +17,6 @@ from shipping.models import Shipment
 ORDER_RELATED = ("store", "bill_address__country", "ship_address__country")
 
 
-def _owner(shopper: Shopper, prefix: str = "") -> dict:
-    if shopper.customer is not None:
-        return {f"{prefix}customer": shopper.customer}
-    return {f"{prefix}customer__anonymous_id": shopper.anonymous_id}
-
-
 def _order_prefetches() -> list:
     return [
         Prefetch("line_items", queryset=LineItem.objects.order_by("id")),
@@ -39,7 +33,7 @@ def order_list_for(*, shopper: Shopper) -> QuerySet[Order]:
     if shopper.customer is None and not shopper.anonymous_id:
         return Order.objects.none()
     return (
-        Order.objects.filter(reference__isnull=False, **_owner(shopper))
+        Order.objects.filter(reference__isnull=False, **shopper.owns_orders())
         .select_related(*ORDER_RELATED)
         .prefetch_related(*_order_prefetches())
         .order_by("-created_at", "-id")
@@ -59,7 +53,7 @@ def order_shipment_get_for(*, shopper: Shopper, shipment_id: int) -> Shipment:
     if shopper.customer is None and not shopper.anonymous_id:
         raise NotFound("Order shipment not found.")
     shipment = (
-        Shipment.objects.filter(pk=shipment_id, order__reference__isnull=False, **_owner(shopper, "order__"))
+        Shipment.objects.filter(pk=shipment_id, order__reference__isnull=False, **shopper.owns_orders("order__"))
         .select_related("order", "method__carrier", "address__country")
         .prefetch_related(Prefetch("line_items", queryset=LineItem.objects.order_by("id")))
         .first()

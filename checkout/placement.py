@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from carts.models import Cart
+from carts.selectors import owner_filter
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
 from checkout.models import CheckoutClaim, Order
@@ -51,10 +52,14 @@ class Shopper:
         return f"customer:{self.customer.reference}" if self.customer else f"guest:{self.anonymous_id}"
 
     def owns(self) -> dict:
-        """Filter arguments for the carts and orders this shopper may use."""
+        """Filter arguments for the carts this shopper may use (none without an identity)."""
+        return owner_filter(customer=self.customer, anonymous_id=self.anonymous_id) or {"pk__in": []}
+
+    def owns_orders(self, prefix: str = "") -> dict:
+        """Filter arguments for this shopper's orders; ``prefix`` reaches them through a relation."""
         if self.customer is not None:
-            return {"customer": self.customer}
-        return {"anonymous_id": self.anonymous_id, "customer__isnull": True}
+            return {f"{prefix}customer": self.customer}
+        return {f"{prefix}customer__anonymous_id": self.anonymous_id}
 
 
 @dataclass(frozen=True)
@@ -111,16 +116,10 @@ def _order_already_placed(cart_uuid, shopper: Shopper, keep_cart: bool) -> Place
     key = parse_uuid(cart_uuid)
     if keep_cart or key is None or Cart.objects.filter(uuid=key).exists():
         return None
-    order = Order.objects.filter(cart_uuid=key, **_order_owner(shopper)).first()
+    order = Order.objects.filter(cart_uuid=key, **shopper.owns_orders()).first()
     if order is None:
         return None
     return PlacementResult(order=order, replayed=True, redirect_url=_pending_redirect(order))
-
-
-def _order_owner(shopper: Shopper) -> dict:
-    if shopper.customer is not None:
-        return {"customer": shopper.customer}
-    return {"customer__anonymous_id": shopper.anonymous_id}
 
 
 def _pending_redirect(order: Order) -> str:

@@ -94,10 +94,8 @@ class OrderPaymentsView(GlueView):
             error = DocumentInvalid("paymentIdentifier is required (the order reference).")
             error.pointer = "/data/attributes/paymentIdentifier"
             raise error
-        owner = {"customer": shopper.customer} if shopper.customer else {
-            "customer__anonymous_id": shopper.anonymous_id}
         payment = order_payment_confirm(payment_identifier=identifier.strip(),
-                                        payload=attributes.get("dataPayload"), owner=owner)
+                                        payload=attributes.get("dataPayload"), owner=shopper.owns_orders())
         attributes = {"paymentIdentifier": identifier.strip(), "dataPayload": None}
         return Response({"data": resource(request, "order-payments", str(payment.uuid), attributes,
                                           self_path=f"/order-payments/{identifier.strip()}")}, status=201)
