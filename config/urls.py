@@ -7,5 +7,7 @@ admin.site.index_title = "Run the shop"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.spree.urls")),
+    path("v2/", include("api.elasticpath.urls")),
     path("", include("api.glue.urls")),
 ]

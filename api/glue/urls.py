@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from api.glue.cart_urls import urlpatterns as cart_urlpatterns
+from api.glue.customer_urls import urlpatterns as customer_urlpatterns
 from api.glue.views.auth import AccessTokensView, RefreshTokensView
 from api.glue.views.orders import OrderShipmentView, OrdersView, OrderView
 from api.glue.views.checkout import CheckoutDataView, CheckoutView, OrderPaymentsView
@@ -20,3 +22,5 @@ urlpatterns = [
     path("orders/<str:reference>", OrderView.as_view(), name="glue-order"),
     path("order-shipments/<str:shipment_id>", OrderShipmentView.as_view(), name="glue-order-shipment"),
 ]
+
+urlpatterns += cart_urlpatterns + customer_urlpatterns

@@ -1,0 +1,3 @@
+"""The Elastic Path dialect (seed 003), under /v2/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Glue carts: guest carts, customers' carts, their items and vouchers."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Glue customers: registration, the customer's own profile and address book."""
+
+urlpatterns = []
