@@ -66,6 +66,9 @@ class CheckoutData:
     payments: tuple[Mapping[str, Any], ...] = field(default=(), repr=False)  # may hold card data
     order_number: str = ""
     external_ref: str = ""
+    # A dialect whose orders exist before they are placed (Spree) keeps their number and guest token.
+    number: str = ""
+    guest_token: str = field(default="", repr=False)
     locale: str = ""
     rental: RentalInput | None = None
     special_instructions: str = ""

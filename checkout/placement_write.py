@@ -59,6 +59,8 @@ def _order(plan: Plan, customer: Customer, bill_address: OrderAddress) -> Order:
         currency=plan.currency, price_mode=plan.price_mode, locale=data.locale,
         bill_address=bill_address, ship_address=plan.shipments[0].address if len(plan.shipments) == 1 else None,
         order_number=data.order_number, external_ref=data.external_ref,
+        **({"number": data.number} if data.number else {}),
+        **({"guest_token": data.guest_token} if data.guest_token else {}),
         special_instructions=data.special_instructions,
         rental_start_date=plan.rental.starts_at if plan.rental else None,
         rental_end_date=plan.rental.ends_at if plan.rental else None,
