@@ -24,6 +24,9 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            if request.path.startswith("/api/"):  # the Spree dialect's shape
+                body = {"error": "The request may not contain NUL characters.", "errors": {}}
+                return HttpResponse(json.dumps(body), status=400, content_type="application/json")
             body = {"errors": [{"status": "400", "code": "bad_request",
                                 "detail": "The request may not contain NUL characters."}]}
             return HttpResponse(json.dumps(body), status=400, content_type="application/vnd.api+json")

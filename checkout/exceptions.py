@@ -80,3 +80,38 @@ class OrderTransitionForbidden(DomainError):
 class OrderPaymentNotUpdated(DomainError):
     code = "order_payment_not_updated"
     default_detail = "Order payment is not updated."
+
+
+# --- the step-by-step checkout (Spree): an order that exists before it is placed -------------
+
+
+class StepNotReady(DomainError):
+    """The order cannot take its next step yet; ``meta["errors"]`` says what is missing, by field."""
+
+    code = "step_not_ready"
+    default_detail = "The order could not be transitioned. Please fix the errors and try again."
+
+    def __init__(self, errors: dict[str, list[str]], *, pointer: str | None = None):
+        super().__init__(meta={"errors": errors})
+        if pointer:
+            self.pointer = pointer
+
+
+class OrderAccessDenied(DomainError):
+    """The order exists but the caller may not act on it (Spree answers 401, and shows nothing of it)."""
+
+    code = "order_access_denied"
+    status = 401
+    default_detail = "You are not authorized to perform that action."
+
+
+class RentalDatesMissing(CheckoutDataInvalid):
+    code = "rental_dates_missing"
+    pointer = "/order/rental_start_date"
+    default_detail = "Rented items need a rental start date and a rental end date."
+
+
+class RentalZipcodeMissing(CheckoutDataInvalid):
+    code = "rental_zipcode_missing"
+    pointer = "/order/zipcode"
+    default_detail = "Rented items need the zipcode they are delivered to."

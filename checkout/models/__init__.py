@@ -5,3 +5,4 @@ from checkout.models.orders import (  # noqa: F401
     OrderPaymentState, OrderReferenceCounter, OrderShipmentState, OrderState, new_guest_token, new_order_number,
 )
 from checkout.models.placement import CheckoutClaim, IdempotencyKey  # noqa: F401
+from checkout.models.drafts import CheckoutDraft  # noqa: F401, E402

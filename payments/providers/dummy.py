@@ -29,6 +29,10 @@ DATE_OF_BIRTH = "dateOfBirth"
 CREDIT_CARD_KEY = "dummyPaymentCreditCard"
 CARD_REQUIRED_FIELDS = (CARD_TYPE, NUMBER, NAME, MONTH, YEAR, SECURITY_CODE)
 
+# A card checked earlier (Spree's payment step, ``existing_card``), known only by what was kept of it:
+# {"cardType", "lastDigits", "cardExpiresMonth", "cardExpiresYear", "nameOnCard"}; the gateway's stored card.
+EXISTING_CARD_KEY = "existingCreditCard"
+
 # The test card that a dummy gateway declines (Stripe's "card declined" number).
 DECLINED_TEST_NUMBER = "4000000000000002"
 
@@ -100,7 +104,8 @@ class DummyCreditCardPlugin:
 
     def authorize(self, request: PaymentRequest) -> Authorization:
         card = self._card(request)
-        if card_number_normalize(request.data[CREDIT_CARD_KEY][NUMBER]) == DECLINED_TEST_NUMBER:
+        if request.data.get(EXISTING_CARD_KEY) is None and (
+                card_number_normalize(request.data[CREDIT_CARD_KEY][NUMBER]) == DECLINED_TEST_NUMBER):
             logger.info("Dummy credit card declined: %s ending %s", card.brand, card.last_digits)
             raise PaymentDeclined(meta={"reason": "card_declined"})
         transaction_id = _new_transaction_id()
@@ -111,6 +116,8 @@ class DummyCreditCardPlugin:
     @staticmethod
     def _card(request: PaymentRequest) -> CardDetails:
         """The card object checked: every field the method lists present, then the card itself."""
+        if request.data.get(EXISTING_CARD_KEY) is not None:
+            return _existing_card(_object_at(request.data, EXISTING_CARD_KEY))
         card = _object_at(request.data, CREDIT_CARD_KEY)
         pointer = f"{FIRST_PAYMENT_POINTER}/{CREDIT_CARD_KEY}"
         for key in CARD_REQUIRED_FIELDS:
@@ -127,3 +134,20 @@ class DummyCreditCardPlugin:
 
     def refund(self, *, transaction_id: str, amount: int, currency: str) -> None:
         logger.info("Dummy credit card refunded: transaction %s, %s %s", transaction_id, amount, currency)
+
+
+def _existing_card(card: Mapping[str, Any]) -> CardDetails:
+    """A stored card (brand, last digits, expiry, name): still unexpired, and nothing more to check."""
+    pointer = f"{FIRST_PAYMENT_POINTER}/{EXISTING_CARD_KEY}"
+    last_digits, month, year = card.get("lastDigits"), card.get(MONTH), card.get(YEAR)
+    if not (isinstance(last_digits, str) and len(last_digits) == 4 and last_digits.isdigit()):
+        raise PaymentDataInvalid("The stored card is unusable.", pointer=f"{pointer}/lastDigits",
+                                 meta={"field": "lastDigits"})
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (month, year)) or not 1 <= month <= 12:
+        raise PaymentDataInvalid("The stored card has no valid expiry.", pointer=f"{pointer}/{MONTH}",
+                                 meta={"field": MONTH})
+    today = timezone.localdate()
+    if (year, month) < (today.year, today.month):
+        raise PaymentDataInvalid("The card has expired.", pointer=f"{pointer}/{YEAR}", meta={"field": YEAR})
+    return CardDetails(brand=str(card.get(CARD_TYPE) or ""), last_digits=last_digits, month=month, year=year,
+                       name=str(card.get(NAME) or ""))

@@ -1,0 +1,81 @@
+"""Every error of the Spree dialect in Spree's shapes; no input gives a 500 or a trace.
+
+    401 {"error": "You are not authorized to perform that action."}
+    404 {"error": "The resource you were looking for could not be found."}
+    422 {"error": "The order could not be transitioned. Please fix the errors and try again.",
+         "errors": {"bill_address.zipcode": ["…"]}}               (a checkout step)
+    422 {"error": "Invalid resource. Please fix errors and try again.", "errors": {"quantity": ["…"]}}
+A business refusal is 422 whatever status the domain gives it (Spree has no other), except
+a checkout already running (409, retry) and malformed input (400).
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from checkout.exceptions import StepNotReady
+from core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+UNAUTHORIZED = "You are not authorized to perform that action."
+NOT_FOUND = "The resource you were looking for could not be found."
+COULD_NOT_TRANSITION = "The order could not be transitioned. Please fix the errors and try again."
+INVALID_RESOURCE = "Invalid resource. Please fix errors and try again."
+
+# The names the domain's pointers use (Glue's, and the card plugin's) for Spree's field names.
+SPREE_NAMES = {
+    "firstName": "firstname", "lastName": "lastname", "zipCode": "zipcode", "iso2Code": "country",
+    "region": "state", "cardNumber": "number", "cardExpiresMonth": "month", "cardExpiresYear": "year",
+    "cardSecurityCode": "verification_value", "nameOnCard": "name", "cardType": "cc_type",
+    "dummyPaymentCreditCard": "source", "existingCreditCard": "existing_card",
+}
+SKIPPED = {"", "order", "data", "attributes", "meta"}
+
+
+def error_field(pointer: str | None) -> str:
+    """``/order/bill_address_attributes/firstName`` → ``bill_address.firstname``; ``base`` when unknown."""
+    parts = []
+    for part in (pointer or "").split("/"):
+        if part in SKIPPED or part.isdigit():
+            continue
+        parts.append(SPREE_NAMES.get(part, part).removesuffix("_attributes"))
+    return ".".join(parts) or "base"
+
+
+def spree_response(status: int, error: str, errors: dict | None = None) -> Response:
+    body = {"error": error}
+    if errors is not None:
+        body["errors"] = errors
+    return Response(body, status=status)
+
+
+def spree_exception_handler(exc, context):
+    view = context.get("view")
+    if isinstance(exc, DomainError):
+        return _domain(exc, getattr(view, "failure_message", INVALID_RESOURCE))
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return spree_response(404, NOT_FOUND)
+    if isinstance(exc, PermissionDenied | exceptions.NotAuthenticated | exceptions.AuthenticationFailed
+                   | exceptions.PermissionDenied):
+        return spree_response(401, UNAUTHORIZED)
+    if isinstance(exc, exceptions.ParseError):
+        return spree_response(400, "The request body is not valid JSON.", {"base": [str(exc.detail)]})
+    if isinstance(exc, exceptions.APIException):
+        return spree_response(exc.status_code, str(exc.detail))
+    logger.exception("Unhandled error in %s", view.__class__.__name__ if view else "a Spree view")
+    return spree_response(500, "Something went wrong on our side.")
+
+
+def _domain(exc: DomainError, failure_message: str) -> Response:
+    if exc.status == 401 or exc.status == 403:
+        return spree_response(401, UNAUTHORIZED)
+    if exc.status == 404 and exc.code not in ("item_not_in_cart",):
+        return spree_response(404, NOT_FOUND)
+    if isinstance(exc, StepNotReady):
+        return spree_response(422, COULD_NOT_TRANSITION, exc.meta.get("errors") or {"base": [exc.detail]})
+    status = exc.status if exc.status in (400, 409) else 422
+    return spree_response(status, failure_message, {error_field(exc.pointer): [exc.detail]})
