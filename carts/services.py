@@ -69,6 +69,46 @@ def cart_create(
         )
 
 
+def cart_edit(
+    *, cart: Cart, name: str | None = None, currency: str | None = None, price_mode: str | None = None,
+    store: Store | None = None,
+) -> Cart:
+    """Rename the cart, or change its currency or price mode (None: leave as it is); Glue's PATCH /carts/{uuid}.
+
+    The price mode of a cart with items cannot change; the currency can, when every item
+    has a price in the new one. The store is the cart's own: another store is refused.
+    """
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        has_items = locked.items.exists()
+        if store is not None and store.pk != locked.store_id:
+            raise CartAttributeInvalid(f"The cart belongs to the store {locked.store.code}.",
+                                       pointer="/data/attributes/store", meta={"store": store.code})
+        if currency is not None and currency not in CURRENCIES:
+            raise CartAttributeInvalid(f"{currency!r} is not a currency of the shop.",
+                                       pointer="/data/attributes/currency", meta={"currency": currency})
+        if price_mode is not None and price_mode not in PriceMode.values:
+            raise CartAttributeInvalid(f"{price_mode!r} is not a price mode.", pointer="/data/attributes/priceMode",
+                                       meta={"priceMode": price_mode})
+        if price_mode is not None and price_mode != locked.price_mode and has_items:
+            raise CartAttributeInvalid("The price mode of a cart with items cannot change.",
+                                       pointer="/data/attributes/priceMode",
+                                       meta={"priceMode": price_mode, "reason": "cart_has_items"})
+        if name is not None:
+            name = name.strip()
+            if not name or len(name) > Cart._meta.get_field("name").max_length:
+                raise CartAttributeInvalid("The cart name must be 1 to 255 characters.",
+                                           pointer="/data/attributes/name")
+            locked.name = name
+        locked.price_mode = price_mode or locked.price_mode
+        if currency is not None and currency != locked.currency and has_items:
+            for item in locked.items.select_related("variant").prefetch_related("variant__prices"):
+                _check_price(locked, item.variant, currency)
+        locked.currency = currency or locked.currency
+        locked.save(update_fields=["name", "currency", "price_mode", "updated_at"])
+    return locked
+
+
 def cart_delete(*, cart: Cart) -> None:
     with transaction.atomic():
         cart_get_for_update(pk=cart.pk).delete()

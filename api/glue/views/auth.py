@@ -8,6 +8,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from api.glue.documents import PARSERS, RENDERERS, resource
 from api.glue.requests import glue_attributes, required_string
+from api.identity import GUEST_HEADER
+from checkout.cart_editing import guest_carts_merge_at_login
 from customers.exceptions import InvalidAccessToken
 from customers.models import Customer
 from customers.services import customer_authenticate
@@ -36,6 +38,8 @@ class AccessTokensView(GlueView):
         attributes = glue_attributes(request, "access-tokens")
         customer = customer_authenticate(username=required_string(attributes, "username"),
                                          password=required_string(attributes, "password", max_length=4096))
+        # A guest logging in brings their cart along (Spryker merges it into the customer's cart).
+        guest_carts_merge_at_login(anonymous_id=request.headers.get(GUEST_HEADER), customer=customer)
         tokens = token_attributes(RefreshToken.for_user(customer.user))
         return Response({"data": resource(request, "access-tokens", None, tokens, self_path="/access-tokens")},
                         status=201)

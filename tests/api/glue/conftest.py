@@ -24,4 +24,11 @@ def glue(client):
         def get(self, path, **headers):
             return client.get(path, headers=headers)
 
+        def patch(self, path, body=None, *, raw=None, content_type=JSON_API, **headers):
+            data = raw if raw is not None else json.dumps(body)
+            return client.patch(path, data=data, content_type=content_type, headers=headers)
+
+        def delete(self, path, **headers):
+            return client.delete(path, headers=headers)
+
     return Glue()
