@@ -17,3 +17,130 @@ class GuestIdInvalid(DomainError):
     code = "guest_id_invalid"
     status = 400
     default_detail = "X-Anonymous-Customer-Unique-Id must be 1 to 255 printable characters."
+
+
+class AccessTokenMissing(DomainError):
+    """A customer's own resource asked for without a bearer token (Glue's 002)."""
+
+    code = "002"
+    status = 403
+    default_detail = "Missing access token."
+
+
+# --- Glue's customer and address codes (CustomersRestApiConfig) -----------------------------
+
+
+class FieldError:
+    """Mixed into an error about one field of the request: ``pointer=`` names the field."""
+
+    def __init__(self, detail: str | None = None, *, pointer: str | None = None, meta: dict | None = None):
+        super().__init__(detail, meta=meta)
+        if pointer:
+            self.pointer = pointer
+
+
+class CustomerAlreadyExists(FieldError, DomainError):
+    code = "400"
+    status = 422
+    pointer = "/data/attributes/email"
+    default_detail = "Customer with this email already exists."
+
+
+class CustomerNotFound(DomainError):
+    code = "402"
+    status = 404
+    default_detail = "Customer not found."
+
+
+class AddressNotFound(DomainError):
+    code = "404"
+    status = 404
+    default_detail = "Address was not found."
+
+
+class PasswordsDoNotMatch(FieldError, DomainError):
+    code = "406"
+    status = 422
+    pointer = "/data/attributes/confirmPassword"
+    default_detail = "Value in field password should be identical to value in the confirmPassword field."
+
+
+class PasswordInvalid(FieldError, DomainError):
+    """The current password given to change it is wrong."""
+
+    code = "408"
+    status = 400
+    pointer = "/data/attributes/password"
+    default_detail = "Invalid password"
+
+
+class CustomerUnauthorized(DomainError):
+    """A customer reference that is not the caller's own (Glue never says whether it exists)."""
+
+    code = "411"
+    status = 403
+    default_detail = "Unauthorized request."
+
+
+class TermsNotAccepted(FieldError, DomainError):
+    code = "413"
+    status = 400
+    pointer = "/data/attributes/acceptedTerms"
+    default_detail = "Terms and Conditions was not accepted."
+
+
+class GenderInvalid(FieldError, DomainError):
+    code = "414"
+    status = 400
+    pointer = "/data/attributes/gender"
+    default_detail = "Gender is not valid. Possible options are: Male, Female"
+
+
+class EmailInvalid(FieldError, DomainError):
+    code = "416"
+    status = 422
+    pointer = "/data/attributes/email"
+    default_detail = "Invalid Email address format."
+
+
+class EmailTooLong(FieldError, DomainError):
+    code = "417"
+    status = 422
+    pointer = "/data/attributes/email"
+    default_detail = "Email is too long. It should have 100 characters or less."
+
+
+class PasswordTooShort(FieldError, DomainError):
+    code = "418"
+    status = 400
+    pointer = "/data/attributes/password"
+    default_detail = "The password is too short."
+
+
+class PasswordTooLong(FieldError, DomainError):
+    code = "419"
+    status = 400
+    pointer = "/data/attributes/password"
+    default_detail = "The password is too long."
+
+
+class PasswordCharacterSetInvalid(FieldError, DomainError):
+    code = "420"
+    status = 400
+    pointer = "/data/attributes/password"
+    default_detail = "The password character set is invalid."
+
+
+class PasswordTooCommon(FieldError, DomainError):
+    code = "422"
+    status = 400
+    pointer = "/data/attributes/password"
+    default_detail = "The password is listed as common."
+
+
+class CustomerFieldInvalid(FieldError, DomainError):
+    """A missing or malformed field of a customer or an address (Glue's request validation, 901)."""
+
+    code = "901"
+    status = 422
+    default_detail = "This field is not valid."

@@ -135,6 +135,11 @@ def new_customer_reference() -> str:
     return f"CU--{secrets.token_hex(4).upper()}"
 
 
+class Gender(models.TextChoices):
+    MALE = "Male", "Male"
+    FEMALE = "Female", "Female"
+
+
 class Customer(models.Model):
     """A shopper: registered (linked to a user) or a guest known by an anonymous id."""
 
@@ -150,6 +155,7 @@ class Customer(models.Model):
     salutation = models.CharField(max_length=10, choices=Salutation.choices, blank=True)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
+    gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
