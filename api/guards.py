@@ -27,7 +27,10 @@ class RejectNulMiddleware:
             if request.path.startswith("/api/"):  # the Spree dialect's shape
                 body = {"error": "The request may not contain NUL characters.", "errors": {}}
                 return HttpResponse(json.dumps(body), status=400, content_type="application/json")
-            body = {"errors": [{"status": "400", "code": "bad_request",
-                                "detail": "The request may not contain NUL characters."}]}
+            detail = "The request may not contain NUL characters."
+            if request.path.startswith("/v2/"):  # Elastic Path's shape
+                body = {"errors": [{"status": 400, "title": "Bad Request", "detail": detail}]}
+                return HttpResponse(json.dumps(body), status=400, content_type="application/json")
+            body = {"errors": [{"status": "400", "code": "bad_request", "detail": detail}]}
             return HttpResponse(json.dumps(body), status=400, content_type="application/vnd.api+json")
         return self.get_response(request)

@@ -70,3 +70,25 @@ class VoucherNotInCart(NotFound):
     code = "voucher_not_in_cart"
     pointer = "/data/attributes/code"
     default_detail = "This voucher code is not applied to the cart."
+
+
+class ShippingGroupNotFound(NotFound):
+    code = "shipping_group_not_found"
+    default_detail = "Cart shipping group not found."
+
+
+class ShippingTypeUnknown(DomainError):
+    """A shipping group names a shipment method the cart's store does not offer."""
+
+    code = "shipping_type_unknown"
+    status = 400
+    pointer = "/data/shipping_type"
+    default_detail = "There is no such shipment method in this store."
+
+
+class ShippingGroupInUse(DomainError):
+    code = "shipping_group_in_use"
+    status = 400
+    pointer = "/data"
+    default_detail = ("Cannot delete shipping groups attached to cart items. Please remove the shipping group "
+                      "from its cart items and try again.")

@@ -61,6 +61,10 @@ class CartItem(models.Model):
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField()
     options = models.ManyToManyField("catalog.ProductOption", blank=True, related_name="+")
+    shipping_group = models.ForeignKey(
+        "carts.CartShippingGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="items",
+        help_text="Where this item ships (Elastic Path's shipping groups); none: the checkout's shipping address.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,3 +97,37 @@ class CartVoucher(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class CartShippingGroup(models.Model):
+    """Where some of a cart's items go and how (Elastic Path's cart shipping groups).
+
+    At checkout each group with items becomes a shipment of the order: its address, its
+    shipment method, the items it carries.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="shipping_groups")
+    shipping_type = models.CharField(max_length=100, help_text="The shipment method, by key or name, as sent.")
+    shipment_method = models.ForeignKey("shipping.ShipmentMethod", on_delete=models.PROTECT, related_name="+")
+    tracking_reference = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    phone_number = models.CharField(max_length=40, blank=True)
+    company_name = models.CharField(max_length=255, blank=True)
+    line_1 = models.CharField(max_length=255)
+    line_2 = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=20, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2.")
+    region = models.CharField(max_length=100, blank=True)
+    instructions = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cart", "id"]
+
+    def __str__(self):
+        return f"{self.shipping_type} to {self.city}, {self.country}"

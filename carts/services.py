@@ -11,13 +11,14 @@ checked out (``checkout.CheckoutClaim``) before it calls these services.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 
 from carts.exceptions import (
     MAX_QUANTITY,
     CartAttributeInvalid,
+    CartNotFound,
     CartOwnerInvalid,
     ItemNotAvailable,
     ItemNotInCart,
@@ -112,6 +113,63 @@ def cart_edit(
 def cart_delete(*, cart: Cart) -> None:
     with transaction.atomic():
         cart_get_for_update(pk=cart.pk).delete()
+
+
+def cart_get_or_create_by_reference(
+    *, reference: str, store: Store, anonymous_id: str, currency: str | None = None,
+) -> tuple[Cart, bool]:
+    """The cart with this client-chosen id (Elastic Path's :cartID), created as a guest cart when new.
+
+    Two requests creating the same reference at once get the same cart (the unique
+    reference decides). Returns the cart and whether it was created.
+    """
+    cart = Cart.objects.select_related("store").filter(reference=reference).first()
+    if cart is not None:
+        return cart, False
+    try:
+        with transaction.atomic():
+            cart = cart_create(store=store, anonymous_id=anonymous_id, currency=currency)
+            cart.reference = reference
+            cart.save(update_fields=["reference"])
+        return cart, True
+    except IntegrityError:
+        return Cart.objects.select_related("store").get(reference=reference), False
+
+
+def cart_update(*, cart: Cart, name: str | None = None) -> Cart:
+    """Rename a cart."""
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        if name is not None:
+            name = name.strip()
+            if len(name) > Cart._meta.get_field("name").max_length:
+                raise CartAttributeInvalid("The cart name is too long.", pointer="/data/name")
+            locked.name = name
+        locked.save(update_fields=["name", "updated_at"])
+    return locked
+
+
+def cart_assign_customer(*, cart: Cart, customer) -> Cart:
+    """Associate a guest cart with a registered customer (Elastic Path's cart-customer association).
+
+    From then on only that customer may use it. A cart of another customer is refused as not found.
+    """
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        if locked.customer_id not in (None, customer.pk):
+            raise CartNotFound(meta={"id": locked.reference or str(locked.uuid)})
+        if locked.customer_id is None:
+            locked.customer, locked.anonymous_id, locked.is_default = customer, None, False
+            locked.save(update_fields=["customer", "anonymous_id", "is_default", "updated_at"])
+    return locked
+
+
+def cart_clear(*, cart: Cart) -> None:
+    """Remove every item (the cart itself, its currency and vouchers stay)."""
+    with transaction.atomic():
+        locked = cart_get_for_update(pk=cart.pk)
+        locked.items.all().delete()
+        locked.save(update_fields=["updated_at"])
 
 
 # --- items --------------------------------------------------------------------------------

@@ -131,6 +131,8 @@ REST_FRAMEWORK = {
 }
 # The store the Glue dialect sells in (Glue serves one store per host).
 GLUE_STORE = env_str("GLUE_STORE", default="DE")
+# The store Elastic Path carts (/v2/) sell in, unless X-Moltin-Currency names another store's currency.
+ELASTICPATH_STORE = env_str("ELASTICPATH_STORE", default="DE")
 SIMPLE_JWT = {
     # Spryker's lifetimes: 8 hours for an access token, a month for a refresh token.
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env_int("ACCESS_TOKEN_SECONDS", default=28800)),

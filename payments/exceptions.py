@@ -83,3 +83,12 @@ class PaymentAttemptNotAttachable(Conflict):
 
     code = "payment_attempt_not_attachable"
     default_detail = "The payment is no longer valid for this order. Please try again."
+
+
+class PaymentTransactionNotAllowed(DomainError):
+    """The payment cannot take this transaction in its current state (e.g. capture twice)."""
+
+    code = "payment_transaction_not_allowed"
+    status = 422
+    pointer = "/data/method"
+    default_detail = "This transaction is not possible for the payment in its current state."

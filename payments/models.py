@@ -222,3 +222,33 @@ class PaymentAttempt(models.Model):
 
     def __str__(self):
         return f"{self.method} {format_money(self.amount, self.currency)} ({self.status})"
+
+
+class TransactionKind(models.TextChoices):
+    AUTHORIZE = "authorize", "Authorize"
+    PURCHASE = "purchase", "Purchase"
+    CAPTURE = "capture", "Capture"
+    REFUND = "refund", "Refund"
+
+
+class PaymentTransaction(models.Model):
+    """One money movement recorded on a payment (Elastic Path's transactions): what was
+    authorised, purchased, captured or refunded, through which gateway, for how much."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(max_length=20, choices=TransactionKind.choices)
+    gateway = models.CharField(max_length=40, help_text="e.g. manual.")
+    amount = models.PositiveIntegerField(help_text="Minor units.")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        help_text="The transaction a capture or refund acts on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["payment", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {format_money(self.amount, self.currency)}"

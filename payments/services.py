@@ -15,10 +15,13 @@ import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from core.errors import DomainError
-from payments.exceptions import PaymentAttemptNotAttachable
-from payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
+from payments.exceptions import PaymentAttemptNotAttachable, PaymentTransactionNotAllowed
+from payments.models import (
+    PaymentAttempt, PaymentAttemptStatus, PaymentMethod, PaymentState, PaymentTransaction, TransactionKind,
+)
 from payments.providers.base import AUTHORIZED, CAPTURED, REDIRECT, Authorization, PaymentRequest
 from payments.providers.registry import plugin_for
 
@@ -111,3 +114,45 @@ def _record(attempt: PaymentAttempt, *, status: str, transaction_id: str | None 
         fields.append("transaction_id")
     with transaction.atomic():
         attempt.save(update_fields=fields)
+
+
+# --- transactions on an order's payment (Elastic Path's manual gateway) -----------------------
+
+
+def payment_transaction_authorize(*, payment, gateway: str = "manual"):
+    """Record that the payment's full amount is authorised. The caller holds the payment's row lock.
+
+    The payment must still be waiting (authorised at checkout, nothing captured yet).
+    """
+    if payment.state != PaymentState.PENDING:
+        raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
+                                           f"it cannot be authorised again.", meta={"state": payment.state})
+    return PaymentTransaction.objects.create(payment=payment, kind=TransactionKind.AUTHORIZE, gateway=gateway,
+                                             amount=payment.amount, currency=payment.currency)
+
+
+def payment_transaction_capture(*, payment, parent=None, gateway: str = "manual", kind: str = "capture"):
+    """Take the payment's full amount (a capture of an authorisation, or a purchase). The caller holds the lock."""
+    if not can_proceed(payment.capture):
+        raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
+                                           f"there is nothing to capture.", meta={"state": payment.state})
+    plugin_for(payment.method).capture(transaction_id=payment.transaction_id, amount=payment.amount,
+                                       currency=payment.currency)
+    payment.capture()
+    payment.save()
+    return PaymentTransaction.objects.create(payment=payment, kind=kind, gateway=gateway, parent=parent,
+                                             amount=payment.amount, currency=payment.currency)
+
+
+def payment_transaction_refund(*, payment, parent=None, gateway: str = "manual"):
+    """Give back everything captured on the payment. The caller holds the payment's row lock."""
+    if payment.state != PaymentState.COMPLETED or payment.captured_amount == 0:
+        raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
+                                           f"only captured money can be refunded.", meta={"state": payment.state})
+    amount = payment.captured_amount - payment.refunded_amount
+    plugin_for(payment.method).refund(transaction_id=payment.transaction_id, amount=amount, currency=payment.currency)
+    payment.refunded_amount = payment.captured_amount
+    payment.refund()
+    payment.save()
+    return PaymentTransaction.objects.create(payment=payment, kind=TransactionKind.REFUND, gateway=gateway,
+                                             parent=parent, amount=amount, currency=payment.currency)

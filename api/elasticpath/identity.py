@@ -1,0 +1,150 @@
+"""Who calls the Elastic Path dialect, and which carts and orders they may use.
+
+- **Carts** are addressed by a client-chosen cart id (``Cart.reference``). As in Elastic
+  Path, anyone holding the cart id may use the cart, unless the cart is associated with a
+  customer: then only that customer's token (``X-Moltin-Customer-Token`` or
+  ``Authorization: Bearer``) opens it. A cart that is not the caller's is 404, exactly like
+  a cart that does not exist.
+- **Customer tokens** are the shop's access tokens (``POST /v2/customers/tokens`` or Glue's
+  ``/access-tokens``) of a registered customer.
+- **Client-credentials tokens** (a trusted backend) are access tokens of an active staff
+  user, sent as ``Authorization: Bearer``. They may use any cart and read any order.
+- **Account member tokens** (``EP-Account-Management-Authentication-Token``) are the access
+  token of the customer who is the account member.
+- **Guest orders** are read with the order's id (a random UUID) together with the id of
+  the cart it was checked out from, in ``X-Moltin-Cart-Id``. A guest cart's owner in the
+  domain is a guest id derived from the cart id with the shop's secret (``ep_guest_id``),
+  so it can neither be guessed through another dialect nor collide with a real guest id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import AccessToken
+
+from api.elasticpath.errors import EPError, Unauthorized
+from carts.exceptions import CartNotFound
+from carts.models import Cart
+from carts.services import cart_get_or_create_by_reference
+from catalog.models import Store
+from checkout.placement import Shopper
+from core.money import CURRENCIES
+from customers.models import Customer
+
+CUSTOMER_TOKEN_HEADER = "X-Moltin-Customer-Token"
+ACCOUNT_TOKEN_HEADER = "EP-Account-Management-Authentication-Token"
+CART_ID_HEADER = "X-Moltin-Cart-Id"
+CURRENCY_HEADER = "X-Moltin-Currency"
+MAX_CART_ID = 64
+
+
+@dataclass(frozen=True)
+class Caller:
+    customer: Customer | None = None  # from a customer token
+    staff: object | None = None  # the staff user of a client-credentials token
+    member_customer: Customer | None = None  # from an account management token
+
+    @property
+    def is_backend(self) -> bool:
+        return self.staff is not None
+
+
+def _user_from_token(token: str):
+    token = (token or "").strip()
+    if not token or len(token) > 4096:
+        raise Unauthorized("The token is missing or malformed.")
+    try:
+        user_id = AccessToken(token)["user_id"]
+    except (TokenError, KeyError):
+        raise Unauthorized("The token is invalid or has expired.") from None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise Unauthorized("The token is invalid or has expired.")
+    return user
+
+
+def _customer_of(user) -> Customer | None:
+    return Customer.objects.filter(user=user).first()
+
+
+def ep_caller(request) -> Caller:
+    """The tokens a request carries; a token that is sent but not valid is 401."""
+    customer = staff = member = None
+    if token := request.headers.get(CUSTOMER_TOKEN_HEADER):
+        customer = _customer_of(_user_from_token(token))
+        if customer is None:
+            raise Unauthorized("The customer token does not belong to a customer.")
+    if authorization := request.headers.get("Authorization"):
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer":
+            raise Unauthorized("Use Authorization: Bearer <token>.")
+        user = _user_from_token(token)
+        if user.is_staff:
+            staff = user
+        elif customer is None:
+            customer = _customer_of(user)
+            if customer is None:
+                raise Unauthorized("The token does not belong to a customer or a client.")
+    if token := request.headers.get(ACCOUNT_TOKEN_HEADER):
+        member = _customer_of(_user_from_token(token))
+        if member is None:
+            raise Unauthorized("The account management token does not belong to an account member.")
+    return Caller(customer=customer, staff=staff, member_customer=member)
+
+
+def ep_guest_id(cart_id: str) -> str:
+    """The domain's guest id for the owner of an anonymous Elastic Path cart: secret, stable, unguessable."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"ep-cart:{cart_id}".encode(), hashlib.sha256).hexdigest()
+    return f"ep:{digest[:48]}"
+
+
+def valid_cart_id(cart_id: str) -> str:
+    if not cart_id or len(cart_id) > MAX_CART_ID or not cart_id.isprintable() or cart_id != cart_id.strip():
+        raise CartNotFound("Cart ids are 1 to 64 printable characters.", meta={"id": cart_id[:MAX_CART_ID]})
+    return cart_id
+
+
+def _may_use(caller: Caller, cart: Cart) -> bool:
+    if caller.is_backend:
+        return True
+    if cart.customer_id is not None:
+        return any(c is not None and c.pk == cart.customer_id for c in (caller.customer, caller.member_customer))
+    return True
+
+
+def ep_store(request) -> Store:
+    """The store a new cart sells in: the one whose currency X-Moltin-Currency names, else ELASTICPATH_STORE."""
+    currency = (request.headers.get(CURRENCY_HEADER) or "").strip().upper()
+    if currency:
+        if currency not in CURRENCIES:
+            raise EPError(f"{currency!r} is not a currency of the shop.", meta={"currency": currency})
+        store = Store.objects.filter(default_currency=currency, is_active=True).order_by("pk").first()
+        if store is not None:
+            return store
+    return Store.objects.get(code=settings.ELASTICPATH_STORE)
+
+
+def ep_cart(request, caller: Caller, cart_id: str, *, create: bool = False) -> Cart:
+    """The cart with this id if the caller may use it (created on first use when ``create``); 404 otherwise."""
+    cart_id = valid_cart_id(cart_id)
+    cart = Cart.objects.select_related("store", "customer").filter(reference=cart_id).first()
+    if cart is None and create:
+        currency = (request.headers.get(CURRENCY_HEADER) or "").strip().upper() or None
+        cart, _ = cart_get_or_create_by_reference(reference=cart_id, store=ep_store(request),
+                                                  anonymous_id=ep_guest_id(cart_id), currency=currency)
+    if cart is None or not _may_use(caller, cart):
+        raise CartNotFound(f"There is no cart {cart_id!r}.", meta={"id": cart_id})
+    return cart
+
+
+def cart_shopper(cart: Cart) -> Shopper:
+    """The engine's shopper who owns ``cart``: its customer, or the guest of an anonymous cart."""
+    if cart.customer_id is not None:
+        return Shopper(customer=cart.customer)
+    return Shopper(anonymous_id=cart.anonymous_id)

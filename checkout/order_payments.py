@@ -1,0 +1,98 @@
+"""Paying for a placed order afterwards, through the manual gateway (Elastic Path's
+``POST /orders/:id/payments`` and ``/transactions/:id/capture|refund``).
+
+At checkout an Elastic Path order gets a payment of the manual method for its grand total,
+waiting (``pending``) and with nothing captured. Each call here records one transaction
+on that payment, moves the payment through its state machine and brings the order's
+``payment_state`` in line, all in one transaction under the order's and the payment's
+row locks, so two clients paying at once cannot both capture.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from checkout.exceptions import OrderPaymentNotUpdated
+from checkout.models import Order, OrderState
+from checkout.selectors import order_get_for_update
+from checkout.services import order_update_states
+from core.errors import NotFound
+from core.identifiers import parse_uuid
+from payments.models import Payment, PaymentPlugin, PaymentTransaction, TransactionKind
+from payments.services import payment_transaction_authorize, payment_transaction_capture, payment_transaction_refund
+
+ACTIONS = ("authorize", "purchase")
+
+
+class TransactionNotFound(NotFound):
+    code = "transaction_not_found"
+    default_detail = "Transaction not found."
+
+
+def order_payment_transact(*, order_id: int, action: str) -> PaymentTransaction:
+    """``authorize`` records the order's amount as authorised; ``purchase`` takes it at once."""
+    if action not in ACTIONS:
+        raise OrderPaymentNotUpdated(f"The manual gateway takes the methods {', '.join(ACTIONS)}.",
+                                     meta={"method": action})
+    with transaction.atomic():
+        order, payment = _locked(order_id)
+        if action == "authorize":
+            if payment.transactions.filter(kind=TransactionKind.AUTHORIZE).exists():
+                raise OrderPaymentNotUpdated("The order's payment is already authorised; capture it.")
+            made = payment_transaction_authorize(payment=payment)
+        else:
+            made = payment_transaction_capture(payment=payment, kind=TransactionKind.PURCHASE)
+        _settle(order)
+    return made
+
+
+def order_transaction_capture(*, order_id: int, transaction_uuid) -> PaymentTransaction:
+    with transaction.atomic():
+        order, payment = _locked(order_id)
+        parent = _transaction(payment, transaction_uuid)
+        if parent.kind != TransactionKind.AUTHORIZE:
+            raise OrderPaymentNotUpdated("Only an authorisation can be captured.", meta={"transaction": parent.kind})
+        made = payment_transaction_capture(payment=payment, parent=parent)
+        _settle(order)
+    return made
+
+
+def order_transaction_refund(*, order_id: int, transaction_uuid) -> PaymentTransaction:
+    with transaction.atomic():
+        order, payment = _locked(order_id, allow_canceled=True)
+        parent = _transaction(payment, transaction_uuid)
+        if parent.kind not in (TransactionKind.PURCHASE, TransactionKind.CAPTURE):
+            raise OrderPaymentNotUpdated("Only a purchase or a capture can be refunded.",
+                                         meta={"transaction": parent.kind})
+        made = payment_transaction_refund(payment=payment, parent=parent)
+        _settle(order)
+    return made
+
+
+def _locked(order_id: int, *, allow_canceled: bool = False) -> tuple[Order, Payment]:
+    order = order_get_for_update(order_id=order_id)
+    allowed = (OrderState.COMPLETE, OrderState.CANCELED) if allow_canceled else (OrderState.COMPLETE,)
+    if order.state not in allowed:
+        raise OrderPaymentNotUpdated(f"The order is {order.get_state_display().lower()}; it takes no payment.",
+                                     meta={"state": order.state})
+    payment = (Payment.objects.select_for_update(of=("self",)).select_related("method")
+               .filter(order=order).order_by("pk").first())
+    if payment is None:
+        raise OrderPaymentNotUpdated("The order has nothing to pay.", meta={"grand_total": order.grand_total})
+    if payment.method.plugin != PaymentPlugin.MANUAL:
+        raise OrderPaymentNotUpdated(f"The order is paid through {payment.method}; the manual gateway cannot "
+                                     f"move its money.", meta={"gateway": payment.method.plugin})
+    return order, payment
+
+
+def _transaction(payment: Payment, transaction_uuid) -> PaymentTransaction:
+    key = parse_uuid(transaction_uuid)
+    found = payment.transactions.filter(uuid=key).first() if key else None
+    if found is None:
+        raise TransactionNotFound(meta={"id": str(transaction_uuid)})
+    return found
+
+
+def _settle(order: Order) -> None:
+    order_update_states(order=order)
+    order.save()
