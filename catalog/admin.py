@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from catalog.models import Price, Product, ProductOption, ProductOptionPrice, Store, TaxRate, TaxSet, Variant
+from catalog.models import (
+    Price, Product, ProductOption, ProductOptionPrice, ProductTranslation, Store, TaxRate, TaxSet, Variant,
+)
 from core.admin_display import (
     EditedFieldsInlineFormSet,
     PriceAmountsForm,
@@ -52,6 +54,15 @@ class VariantInline(WithRelatedMixin, admin.TabularInline):
     show_change_link = True
 
 
+class ProductTranslationInline(WithRelatedMixin, admin.TabularInline):
+    """The product's name and description per locale (Glue's Accept-Language picks one)."""
+
+    model = ProductTranslation
+    select_related = ("product",)
+    extra = 0
+    fields = ("locale", "name", "description")
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ("name", "abstract_sku", "product_type", "tax_set", "is_active", "is_rentable", "is_gift_card")
@@ -61,7 +72,7 @@ class ProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("options",)
     readonly_fields = ("created_at",)
-    inlines = [VariantInline]
+    inlines = [VariantInline, ProductTranslationInline]
 
 
 class PriceInline(WithRelatedMixin, admin.TabularInline):

@@ -193,3 +193,24 @@ class ProductOptionPrice(PriceFields):
 
     def __str__(self):
         return f"{self.option.sku} {self.currency}"
+
+
+locale_validator = RegexValidator(r"^[a-z]{2,3}(_[A-Z]{2})?$", "A locale such as de_DE, en_US or de.")
+
+
+class ProductTranslation(models.Model):
+    """A product's name and description in one locale; storefronts pick one with Accept-Language."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="translations")
+    locale = models.CharField(max_length=10, validators=[locale_validator], help_text="e.g. de_DE or en_US.")
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["product", "locale"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "locale"], name="product_translation_one_per_locale"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.locale})"

@@ -1,10 +1,14 @@
+from collections.abc import Iterable
+
+from django.utils.translation.trans_real import parse_accept_lang_header
+
 from catalog.exceptions import ProductNotFound
-from catalog.models import Store, Variant
+from catalog.models import Product, ProductTranslation, Store, Variant
 
 
 def variant_for_sale(*, sku: str) -> Variant:
     """An active variant with its product and prices, by sku; ProductNotFound otherwise."""
-    variant = (Variant.objects.select_related("product").prefetch_related("prices")
+    variant = (Variant.objects.select_related("product").prefetch_related("prices", "product__translations")
                .filter(sku=sku, is_active=True, product__is_active=True).first())
     if variant is None:
         raise ProductNotFound(meta={"sku": sku})
@@ -13,3 +17,51 @@ def variant_for_sale(*, sku: str) -> Variant:
 
 def store_by_code(*, code: str) -> Store:
     return Store.objects.select_related("country").get(code=code)
+
+
+# --- translations ---------------------------------------------------------------------------
+
+
+def accepted_locales(accept_language: str | None) -> list[str]:
+    """The languages of an Accept-Language header, most wanted first, as lower-case tags ("de-de", "en")."""
+    header = (accept_language or "")[:255].replace("_", "-")  # Django refuses longer headers anyway
+    return [tag for tag, _ in parse_accept_lang_header(header) if tag != "*"]
+
+
+def best_locale(*, accept_language: str | None, available: Iterable[str]) -> str | None:
+    """The available locale (``de_DE``) that best answers the header: the exact locale first, then
+    the same language; None when the header names none of them."""
+    by_tag = {locale.replace("_", "-").lower(): locale for locale in sorted(available)}
+    for tag in accepted_locales(accept_language):
+        if tag in by_tag:
+            return by_tag[tag]
+        language = tag.split("-")[0]
+        if language in by_tag:
+            return by_tag[language]
+        same_language = [locale for key, locale in by_tag.items() if key.split("-")[0] == language]
+        if same_language:
+            return same_language[0]
+    return None
+
+
+def shop_locales() -> list[str]:
+    """Every locale the catalog has translations in."""
+    return list(ProductTranslation.objects.order_by().values_list("locale", flat=True).distinct())
+
+
+def product_translation_for(*, product: Product, accept_language: str | None) -> ProductTranslation | None:
+    """The product's translation that best matches Accept-Language (uses a prefetched ``translations``)."""
+    translations = {t.locale: t for t in product.translations.all()}
+    locale = best_locale(accept_language=accept_language, available=translations)
+    return translations.get(locale) if locale else None
+
+
+def variant_text_for(*, variant: Variant, accept_language: str | None) -> tuple[str, str]:
+    """The variant's name and description in the best locale Accept-Language asks for; its own otherwise.
+
+    A variant with a name of its own keeps it unless the product is translated."""
+    product = variant.product
+    translation = product_translation_for(product=product, accept_language=accept_language)
+    if translation is None:
+        return variant.display_name, product.description
+    return translation.name, translation.description or product.description

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from catalog.selectors import best_locale, shop_locales
 from checkout.exceptions import CheckoutDataInvalid
 from checkout.inputs import AddressInput, CheckoutData, CustomerInput, ShipmentInput
 
@@ -22,8 +23,9 @@ ADDRESS_FIELDS = {
 }
 
 
-def checkout_input(attributes: dict) -> tuple[str, CheckoutData]:
-    """The cart id and the checkout data of a Glue checkout or checkout-data body."""
+def checkout_input(attributes: dict, *, accept_language: str | None = None) -> tuple[str, CheckoutData]:
+    """The cart id and the checkout data of a Glue checkout or checkout-data body; the order keeps
+    the shop locale that best answers ``Accept-Language`` (empty: the shop's default)."""
     cart_id = attributes.get("idCart")
     if not isinstance(cart_id, str) or not cart_id.strip():
         raise CheckoutDataInvalid("idCart is required.", pointer=f"{BASE}/idCart")
@@ -32,7 +34,14 @@ def checkout_input(attributes: dict) -> tuple[str, CheckoutData]:
         billing_address=_billing_address(attributes),
         shipments=_shipments(attributes),
         payments=tuple(_payments(attributes.get("payments"))),
+        locale=_locale(accept_language),
     )
+
+
+def _locale(accept_language: str | None) -> str:
+    if not accept_language or not accept_language.strip():
+        return ""
+    return best_locale(accept_language=accept_language, available=shop_locales()) or ""
 
 
 def _object(value, pointer: str) -> dict | None:

@@ -107,6 +107,18 @@ PRODUCTS = [
          prices={"EUR": (5000, 5000), "USD": (5000, 5000)}),
 ]
 
+# Names and descriptions per locale, picked by Glue's Accept-Language (abstract sku: {locale: (name, description)}).
+PRODUCT_TRANSLATIONS = {
+    "ROR-0001": {"de_DE": ("Ruby-on-Rails-Tasche", "Eine robuste Canvas-Tasche, tageweise gemietet."),
+                 "en_US": ("Ruby on Rails Tote", "A sturdy canvas tote, rented by the day.")},
+    "066": {"de_DE": ("Samsung Galaxy S5 mini, Blau", "Kompaktes Smartphone mit 4,5-Zoll-Display."),
+            "en_US": ("Samsung Galaxy S5 mini", "A compact smartphone with a 4.5-inch display.")},
+    "136": {"de_DE": ("Acer Chromebook C730-C8T7 (11,6 Zoll)", "Robustes Chromebook für Schule und Büro."),
+            "en_US": ("Acer Chromebook C730-C8T7", "A rugged Chromebook for school and office.")},
+    "GC": {"de_DE": ("Geschenkgutschein 50", "Ein Gutschein über 50."),
+           "en_US": ("Gift Card 50", "A gift card worth 50.")},
+}
+
 STOCK_LOCATIONS = [
     # name, country, city, default, zipcodes, {sku: count}; stores: see LOCATION_STORES
     ("Warehouse Berlin", "DE", "Berlin", True, [],

@@ -18,7 +18,9 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from carts.models import Cart, CartItem, CartVoucher
-from catalog.models import Price, Product, ProductOption, ProductOptionPrice, Store, TaxRate, TaxSet, Variant
+from catalog.models import (
+    Price, Product, ProductOption, ProductOptionPrice, ProductTranslation, Store, TaxRate, TaxSet, Variant,
+)
 from checkout.demo import data
 from checkout.inputs import AddressInput, CheckoutData, RentalInput, ShipmentInput
 from checkout.models import Order
@@ -146,6 +148,9 @@ def _catalog() -> None:
             "is_rentable": spec.get("is_rentable", False), "is_gift_card": spec.get("is_gift_card", False),
         })
         product.options.set(ProductOption.objects.filter(sku__in=spec.get("options", [])))
+        for locale, (name, description) in data.PRODUCT_TRANSLATIONS.get(spec["abstract_sku"], {}).items():
+            _upsert(ProductTranslation, product=product, locale=locale,
+                    defaults={"name": name, "description": description})
         variant = _upsert(Variant, preferred_id=spec["id"], sku=spec["sku"], defaults={
             "product": product, "attributes": spec["attributes"], "image_url": spec["image"], "is_master": True,
         })

@@ -70,7 +70,8 @@ class CheckoutView(GlueView):
     def post(self, request):
         includes = requested_includes(request, INCLUDABLE)
         shopper = glue_shopper(request)
-        cart_id, data = checkout_input(glue_attributes(request, "checkout"))
+        cart_id, data = checkout_input(glue_attributes(request, "checkout"),
+                                       accept_language=request.headers.get("Accept-Language"))
         result = order_place(cart_uuid=cart_id, shopper=shopper, data=data,
                              idempotency_key=request.headers.get("Idempotency-Key"))
         attributes = {"orderReference": result.order.reference, "redirectUrl": result.redirect_url or None,

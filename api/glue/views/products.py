@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from api.glue.documents import resource
 from api.glue.views.auth import GlueView
-from catalog.selectors import store_by_code, variant_for_sale
+from catalog.selectors import store_by_code, variant_for_sale, variant_text_for
 from core.money import CURRENCIES
 from shipping.selectors import stock_location_ids_for, variant_availability
 
@@ -23,12 +23,14 @@ class ConcreteProductView(GlueView):
     def get(self, request, sku):
         variant = variant_for_sale(sku=sku)
         product = variant.product
+        # Accept-Language picks a translated name and description where the catalog has one.
+        title, description = variant_text_for(variant=variant, accept_language=request.headers.get("Accept-Language"))
         attributes = {
             "sku": variant.sku, "isDiscontinued": False, "discontinuedNote": None, "averageRating": None,
-            "reviewCount": 0, "productAbstractSku": product.abstract_sku, "name": variant.display_name,
-            "description": product.description, "attributes": {**product.attributes, **variant.attributes},
-            "superAttributesDefinition": sorted(variant.attributes), "metaTitle": variant.display_name,
-            "metaKeywords": product.product_type, "metaDescription": product.description,
+            "reviewCount": 0, "productAbstractSku": product.abstract_sku, "name": title,
+            "description": description, "attributes": {**product.attributes, **variant.attributes},
+            "superAttributesDefinition": sorted(variant.attributes), "metaTitle": title,
+            "metaKeywords": product.product_type, "metaDescription": description,
             "attributeNames": {name: name.replace("_", " ").title() for name in variant.attributes},
             "isRentable": product.is_rentable, "isGiftCard": product.is_gift_card,
             "prices": [price_attributes(p) for p in variant.prices.all()],
