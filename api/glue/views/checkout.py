@@ -2,6 +2,8 @@
 
 from rest_framework.response import Response
 
+from api.glue.checkout_data import INCLUDABLE as CHECKOUT_DATA_INCLUDABLE
+from api.glue.checkout_data import checkout_data_includes
 from api.glue.checkout_input import checkout_input
 from api.glue.documents import resource
 from api.glue.orders import included_for, order_resource
@@ -48,6 +50,7 @@ def payment_method_attributes(method) -> dict:
 
 class CheckoutDataView(GlueView):
     def post(self, request):
+        includes = requested_includes(request, CHECKOUT_DATA_INCLUDABLE)
         shopper = glue_shopper(request)
         cart_id, data = checkout_input(glue_attributes(request, "checkout-data"))
         options = checkout_options(cart_uuid=cart_id, owner=shopper.owns(), customer=shopper.customer, data=data)
@@ -63,7 +66,13 @@ class CheckoutDataView(GlueView):
             "selectedShipmentMethods": [shipment_method_attributes(o) for o in options.selected_shipment_methods],
             "selectedPaymentMethods": [payment_method_attributes(m) for m in options.selected_payment_methods],
         }
-        return Response({"data": resource(request, "checkout-data", None, attributes, self_path="/checkout-data")})
+        body = {"data": resource(request, "checkout-data", None, attributes, self_path=request.get_full_path())}
+        if includes:
+            reference = shopper.customer.reference if shopper.customer is not None else None
+            relationships, included = checkout_data_includes(request, options=options, data=data, includes=includes,
+                                                             customer_reference=reference)
+            body["data"]["relationships"], body["included"] = relationships, included
+        return Response(body)
 
 
 class CheckoutView(GlueView):
