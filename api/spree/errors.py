@@ -5,8 +5,9 @@
     422 {"error": "The order could not be transitioned. Please fix the errors and try again.",
          "errors": {"bill_address.zipcode": ["…"]}}               (a checkout step)
     422 {"error": "Invalid resource. Please fix errors and try again.", "errors": {"quantity": ["…"]}}
-A business refusal is 422 whatever status the domain gives it (Spree has no other), except
-a checkout already running (409, retry) and malformed input (400).
+A business refusal is 422 whatever status the domain gives it (Spree has no other; a unit
+not available is 422 too), except a checkout already running (409, retry) and malformed
+input (400).
 """
 
 import logging
@@ -33,6 +34,8 @@ SPREE_NAMES = {
     "cardSecurityCode": "verification_value", "nameOnCard": "name", "cardType": "cc_type",
     "dummyPaymentCreditCard": "source", "existingCreditCard": "existing_card",
 }
+# Conflicts a client should retry rather than fix: they keep their 409.
+RETRY_LATER = {"checkout_in_progress"}
 SKIPPED = {"", "order", "data", "attributes", "meta"}
 
 
@@ -73,9 +76,9 @@ def spree_exception_handler(exc, context):
 def _domain(exc: DomainError, failure_message: str) -> Response:
     if exc.status == 401 or exc.status == 403:
         return spree_response(401, UNAUTHORIZED)
-    if exc.status == 404 and exc.code not in ("item_not_in_cart",):
+    if exc.status == 404:
         return spree_response(404, NOT_FOUND)
     if isinstance(exc, StepNotReady):
         return spree_response(422, COULD_NOT_TRANSITION, exc.meta.get("errors") or {"base": [exc.detail]})
-    status = exc.status if exc.status in (400, 409) else 422
+    status = exc.status if exc.status == 400 or exc.code in RETRY_LATER else 422
     return spree_response(status, failure_message, {error_field(exc.pointer): [exc.detail]})

@@ -129,8 +129,8 @@ def draft_create(*, store: Store, customer: Customer | None, email: str = "",
         _apply_rental(draft, rental)
         for change in line_items:
             _apply_item(draft, change)
-        draft.save()
         rental_check(draft)
+        draft.save()
     return draft
 
 
@@ -159,8 +159,8 @@ def draft_update(*, draft: CheckoutDraft, line_items: list[LineItemChange] = (),
             draft.special_instructions = special_instructions
         if line_items:
             _back_to_address(draft)
-        draft.save()
         rental_check(draft)
+        draft.save()
     return draft
 
 
@@ -181,8 +181,8 @@ def _change_items(draft: CheckoutDraft, change: LineItemChange) -> CartItem | No
         draft = _locked(draft)
         item = _apply_item(draft, change)
         _back_to_address(draft)
-        draft.save()
         rental_check(draft)
+        draft.save()
     return item
 
 

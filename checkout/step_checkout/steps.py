@@ -35,7 +35,7 @@ from checkout.step_checkout.drafts import _locked, rental_check
 from checkout.step_checkout.preview import DraftPreview, draft_preview
 from core.errors import DomainError
 from customers.models import Country, Region
-from customers.services import address_create
+from customers.address_book import address_book_save
 from payments.cards import card_data_from_spree_source, parse_card
 from payments.exceptions import InvalidPaymentMethod, PaymentDataInvalid
 from payments.models import CreditCard, PaymentMethod
@@ -152,22 +152,11 @@ def _set_addresses(draft: CheckoutDraft, update: CheckoutUpdate) -> None:
 
 
 def _save_to_address_book(customer, bill: OrderAddress | None, ship: OrderAddress | None) -> None:
-    """Spree's save_user_address: the addresses become the customer's defaults (one entry when equal)."""
-    given = {"bill": bill, "ship": ship}
-    fields = {k: _book_fields(a) for k, a in given.items() if a is not None}
-    if fields.get("bill") == fields.get("ship"):
-        address_create(customer=customer, fields=fields["bill"], is_default_billing=True, is_default_shipping=True)
-        return
-    for kind, values in fields.items():
-        address_create(customer=customer, fields=values, is_default_billing=kind == "bill",
-                       is_default_shipping=kind == "ship")
-
-
-def _book_fields(address: OrderAddress) -> dict:
-    return {"first_name": address.first_name, "last_name": address.last_name, "company": address.company,
-            "address1": address.address1, "address2": address.address2, "zip_code": address.zip_code,
-            "city": address.city, "phone": address.phone, "iso2_code": address.country.iso2_code,
-            "region_code": address.region.iso2_code if address.region_id else ""}
+    """Spree's save_user_address: the addresses become the customer's default billing and shipping ones."""
+    if bill is not None:
+        address_book_save(customer=customer, address=bill, default_billing=True)
+    if ship is not None:
+        address_book_save(customer=customer, address=ship, default_shipping=True)
 
 
 def _saved(address: OrderAddress) -> OrderAddress:
