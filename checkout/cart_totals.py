@@ -23,6 +23,7 @@ from catalog.models import Price, PriceMode, ProductOptionPrice, TaxRate
 from checkout.pricing import DiscountInput, ItemInput, LineTotals, OrderDiscount, Totals, calculate
 from core.money import round_ratio
 from discounts.exceptions import VoucherNotApplicable, VoucherNotFound
+from discounts.models import CartRule
 from discounts.selectors import discounts_for_cart
 
 
@@ -107,6 +108,12 @@ class PricedCart:
     lines: tuple[CartLine, ...]
     totals: Totals
     voucher_codes: tuple[str, ...]  # the cart's codes that apply now
+    rules: tuple[CartRule, ...] = ()  # the cart rules behind the discounts
+
+    def rule_of(self, discount: OrderDiscount) -> CartRule | None:
+        """The cart rule a discount comes from (a voucher's rule for a discount with a code)."""
+        wanted = discount.voucher_code is not None
+        return next((r for r in self.rules if r.name == discount.name and r.requires_voucher == wanted), None)
 
     @property
     def discounts(self) -> tuple[OrderDiscount, ...]:
@@ -157,7 +164,10 @@ def cart_totals(*, cart: Cart) -> PricedCart:
     totals = calculate(price_mode=cart.price_mode, items=inputs,
                        discounts=[DiscountInput(**asdict(d)) for d in discounts])
     lines = tuple(CartLine(item=item, line=line, price_mode=cart.price_mode) for item, line in zip(items, totals.items))
-    return PricedCart(cart=cart, currency=currency, lines=lines, totals=totals, voucher_codes=tuple(codes))
+    names = {discount.name for discount in totals.discounts}
+    rules = tuple(CartRule.objects.filter(name__in=names).order_by("pk")) if names else ()
+    return PricedCart(cart=cart, currency=currency, lines=lines, totals=totals, voucher_codes=tuple(codes),
+                      rules=rules)
 
 
 def _items(cart: Cart, currency: str) -> list[CartItem]:

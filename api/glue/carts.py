@@ -19,15 +19,18 @@ from api.glue.requests import glue_attributes, requested_includes
 from checkout.cart_totals import CartLine, PricedCart
 
 ITEM_INCLUDES = {"items", "cart-items", "guest-cart-items"}
+INCLUDABLE = ITEM_INCLUDES | {"vouchers", "cart-rules"}
 _WHOLE_NUMBER = re.compile(r"\s*\d{1,12}\s*")
 
 
 # --- reading requests ---------------------------------------------------------------------
 
 
-def cart_includes(request) -> bool:
-    """Whether ``?include=`` asks for the cart's items (``items``, ``cart-items`` or ``guest-cart-items``)."""
-    return bool(requested_includes(request, ITEM_INCLUDES))
+def cart_includes(request) -> set[str]:
+    """What ``?include=`` asks for: ``items`` (also named ``cart-items`` or ``guest-cart-items``),
+    ``vouchers``, ``cart-rules``; anything else is a 400."""
+    names = requested_includes(request, INCLUDABLE)
+    return {"items" if name in ITEM_INCLUDES else name for name in names}
 
 
 def _text(attributes: dict, name: str, *, required: bool, max_length: int = 255) -> str | None:
@@ -69,13 +72,13 @@ def cart_input(request, *, creating: bool) -> dict:
     """name, currency, priceMode and store of a cart (all optional when editing); keyword
     arguments for ``cart_create``/``cart_update``. Glue serves one store, ``GLUE_STORE``."""
     attributes = glue_attributes(request, "carts")
-    store = _text(attributes, "store", required=False, max_length=10)
+    store = _text(attributes, "store", required=False)
     if store is not None and store != settings.GLUE_STORE:
         raise GlueStoreInvalid(f"This shop serves the store {settings.GLUE_STORE}.", meta={"store": store})
     return {
         "name": _text(attributes, "name", required=creating),
-        "currency": _text(attributes, "currency", required=False, max_length=3),
-        "price_mode": _text(attributes, "priceMode", required=False, max_length=10),
+        "currency": _text(attributes, "currency", required=False),
+        "price_mode": _text(attributes, "priceMode", required=False),
     }
 
 
@@ -164,29 +167,63 @@ def item_resource(request, priced: PricedCart, line: CartLine, *, guest: bool) -
                     self_path=f"{_cart_path(priced, guest)}/{item_type(guest)}/{line.sku}")
 
 
-def cart_resource(request, priced: PricedCart, *, guest: bool, with_items: bool) -> dict:
+def _discount_resource(request, priced: PricedCart, discount) -> dict:
+    """A discount of the cart as Glue's ``vouchers`` (id: the code) or ``cart-rules`` (id: the rule's id)."""
+    rule = priced.rule_of(discount)
+    expires = rule.valid_to.strftime("%Y-%m-%d %H:%M:%S.%f") if rule and rule.valid_to else None
+    attributes = {
+        "amount": discount.amount, "code": discount.voucher_code,
+        "discountType": "voucher" if discount.voucher_code else "cart_rule", "displayName": discount.name,
+        "isExclusive": bool(rule and rule.is_exclusive), "expirationDateTime": expires,
+        "discountPromotionAbstractSku": None, "discountPromotionQuantity": None,
+    }
+    if discount.voucher_code:
+        return resource(request, "vouchers", discount.voucher_code, attributes)
+    return resource(request, "cart-rules", str(rule.pk) if rule else discount.name, attributes)
+
+
+def _related(request, priced: PricedCart, guest: bool, includes: set[str]) -> dict[str, list[dict]]:
+    """The included resources of one cart, by relationship name."""
+    related = {}
+    if "items" in includes:
+        related[item_type(guest)] = [item_resource(request, priced, line, guest=guest) for line in priced.lines]
+    discounts = [_discount_resource(request, priced, d) for d in priced.discounts]
+    for name in ("vouchers", "cart-rules"):
+        if name in includes:
+            related[name] = [d for d in discounts if d["type"] == name]
+    return {name: resources for name, resources in related.items() if resources}
+
+
+def cart_resource(request, priced: PricedCart, *, guest: bool, includes: set[str] = frozenset()) -> dict:
     data = resource(request, cart_type(guest), str(priced.cart.uuid), cart_attributes(priced),
                     self_path=_cart_path(priced, guest))
-    if with_items and priced.lines:
-        data["relationships"] = {item_type(guest): {"data": [
-            {"type": item_type(guest), "id": line.sku} for line in priced.lines]}}
+    if related := _related(request, priced, guest, includes):
+        data["relationships"] = {name: {"data": [{"type": r["type"], "id": r["id"]} for r in resources]}
+                                 for name, resources in related.items()}
     return data
 
 
-def _included(request, carts: list[PricedCart], guest: bool) -> list[dict]:
-    return [item_resource(request, priced, line, guest=guest) for priced in carts for line in priced.lines]
+def _included(request, carts: list[PricedCart], guest: bool, includes: set[str]) -> list[dict]:
+    included, seen = [], set()
+    for priced in carts:
+        for resources in _related(request, priced, guest, includes).values():
+            for r in resources:
+                if (r["type"], r["id"], r["links"]["self"]) not in seen:
+                    seen.add((r["type"], r["id"], r["links"]["self"]))
+                    included.append(r)
+    return included
 
 
-def cart_document(request, priced: PricedCart, *, guest: bool, with_items: bool) -> dict:
-    body = {"data": cart_resource(request, priced, guest=guest, with_items=with_items)}
-    if with_items and priced.lines:
-        body["included"] = _included(request, [priced], guest)
+def cart_document(request, priced: PricedCart, *, guest: bool, includes: set[str] = frozenset()) -> dict:
+    body = {"data": cart_resource(request, priced, guest=guest, includes=includes)}
+    if included := _included(request, [priced], guest, includes):
+        body["included"] = included
     return body
 
 
-def carts_document(request, carts: list[PricedCart], *, guest: bool, with_items: bool) -> dict:
-    body = {"data": [cart_resource(request, priced, guest=guest, with_items=with_items) for priced in carts],
+def carts_document(request, carts: list[PricedCart], *, guest: bool, includes: set[str] = frozenset()) -> dict:
+    body = {"data": [cart_resource(request, priced, guest=guest, includes=includes) for priced in carts],
             "links": {"self": request.build_absolute_uri()}}
-    if with_items and any(priced.lines for priced in carts):
-        body["included"] = _included(request, carts, guest)
+    if included := _included(request, carts, guest, includes):
+        body["included"] = included
     return body

@@ -44,6 +44,10 @@ class CartEndpoint(GlueView):
     guest = False  # a guest's cart (guest-carts) or a customer's (carts)
     vouchers = False  # a voucher endpoint: Glue answers its own codes there
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.includes = cart_includes(request)  # a bad ?include= is refused before anything changes
+
     def handle_exception(self, exc):
         return super().handle_exception(glue_cart_error(exc, vouchers=self.vouchers))
 
@@ -57,9 +61,9 @@ class CartEndpoint(GlueView):
         return cart_editable(cart=self.cart(request, uuid))
 
     def render(self, request, cart: Cart, *, status: int = 200, with_items: bool = False) -> Response:
-        body = cart_document(request, cart_totals(cart=cart), guest=self.guest,
-                             with_items=with_items or cart_includes(request))
-        return Response(body, status=status)
+        includes = self.includes | ({"items"} if with_items else set())
+        return Response(cart_document(request, cart_totals(cart=cart), guest=self.guest, includes=includes),
+                        status=status)
 
 
 # --- carts --------------------------------------------------------------------------------
@@ -69,9 +73,8 @@ class CartsView(CartEndpoint):
     """GET /carts, POST /carts (a customer's); GET /guest-carts (a guest's)."""
 
     def get(self, request):
-        with_items = cart_includes(request)
         carts = [cart_totals(cart=cart) for cart in carts_for(**self.owner(request))]
-        return Response(carts_document(request, carts, guest=self.guest, with_items=with_items))
+        return Response(carts_document(request, carts, guest=self.guest, includes=self.includes))
 
     def post(self, request):
         customer = cart_customer(request)

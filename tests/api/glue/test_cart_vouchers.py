@@ -126,3 +126,30 @@ def test_someone_elses_cart_is_not_found_for_vouchers(glue, spencor):
     removed = glue.delete(f"/carts/{GUEST_CART}/vouchers/SAVE5", **spencor)
     assert removed.status_code == 404 and removed.json()["errors"][0]["code"] == "3301"
     assert codes_on(GUEST_CART) == ["SAVE5"]
+
+
+def test_the_cart_includes_its_vouchers_and_cart_rules_as_glue_shows_them(glue):
+    response = glue.get(f"/guest-carts/{GUEST_CART}?include=vouchers,cart-rules", **GUEST)
+    assert response.status_code == 200
+    body = response.json()
+    rule = CartRule.objects.get(name="10% Discount for all orders above")
+    assert body["data"]["relationships"] == {
+        "vouchers": {"data": [{"type": "vouchers", "id": "SAVE5"}]},
+        "cart-rules": {"data": [{"type": "cart-rules", "id": str(rule.pk)}]},
+    }
+    included = {(r["type"], r["id"]): r for r in body["included"]}
+    assert included["vouchers", "SAVE5"]["attributes"] == {
+        "amount": 500, "code": "SAVE5", "discountType": "voucher", "displayName": "€5 off with a voucher",
+        "isExclusive": False, "expirationDateTime": None, "discountPromotionAbstractSku": None,
+        "discountPromotionQuantity": None,
+    }
+    cart_rule = included["cart-rules", str(rule.pk)]["attributes"]
+    assert (cart_rule["amount"], cart_rule["code"], cart_rule["discountType"]) == (6494, None, "cart_rule")
+    assert included["vouchers", "SAVE5"]["links"]["self"].endswith("/vouchers/SAVE5")
+
+
+def test_an_unknown_include_is_refused_before_the_voucher_is_applied(glue, spencor):
+    response = glue.post(f"/carts/{MY_CART}/vouchers?include=gift-wrapping", voucher("SAVE5"), **spencor)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["source"]["pointer"] == "/include"
+    assert codes_on(MY_CART) == []

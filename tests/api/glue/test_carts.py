@@ -105,7 +105,9 @@ def test_a_customer_creates_a_cart_that_becomes_their_default(glue, login):
     ({"currency": "XXX"}, "117", "/data/attributes/currency"),
     ({"priceMode": "CHEAP_MODE"}, "119", "/data/attributes/priceMode"),
     ({"store": "US"}, "112", "/data/attributes/store"),
-    ({"store": "NOWHERE-STORE"}, "901", "/data/attributes/store"),
+    ({"store": "NOWHERE-STORE"}, "112", "/data/attributes/store"),
+    ({"store": 7}, "901", "/data/attributes/store"),
+    ({"currency": "EURO"}, "117", "/data/attributes/currency"),
 ])
 def test_a_cart_with_bad_attributes_is_refused(glue, login, attributes, code, pointer):
     response = glue.post("/carts", new_cart(**attributes), **login(SPENCOR))
@@ -264,3 +266,22 @@ def test_a_stale_claim_does_not_stop_the_merge(glue, login):
                                  claimed_at=timezone.now() - timedelta(hours=1))
     login(SPENCOR, **{GUEST_HEADER: "demo-guest-0001"})
     assert not Cart.objects.filter(uuid=DEMO_GUEST_CART).exists()
+
+
+def test_reading_a_cart_costs_the_same_queries_for_one_item_as_for_five(glue, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token = login(SPENCOR)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert glue.get(f"/carts/{MY_CART}?include=items", **token).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for sku in ("066_23294028", "078_24602396", "112_312526171", "047_26408568"):
+        glue.post(f"/carts/{MY_CART}/items", {"data": {"type": "items", "attributes": {"sku": sku, "quantity": 1}}},
+                  **token)
+    assert len(glue.get(f"/carts/{MY_CART}?include=items", **token).json()["included"]) == 5
+    assert queries() == one <= 16
