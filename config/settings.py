@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",  # the Spree dialect's API keys (X-Spree-Token)
     "django_fsm",
     "django_fsm_log",
     "customers",
@@ -131,6 +132,8 @@ REST_FRAMEWORK = {
 }
 # The store the Glue dialect sells in (Glue serves one store per host).
 GLUE_STORE = env_str("GLUE_STORE", default="DE")
+# The store the Spree dialect (/api/) sells in: the rental shop (seed 004).
+SPREE_STORE = env_str("SPREE_STORE", default="US")
 # The store Elastic Path carts (/v2/) sell in, unless X-Moltin-Currency names another store's currency.
 ELASTICPATH_STORE = env_str("ELASTICPATH_STORE", default="DE")
 SIMPLE_JWT = {
