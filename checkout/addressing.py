@@ -22,9 +22,12 @@ COPIED = ("salutation", "first_name", "middle_name", "last_name", "company", "ad
 
 
 def countries_for(addresses: Iterable[AddressInput | None]) -> dict[str, Country]:
-    """The countries the given addresses name, in one query."""
-    codes = {a.iso2_code.strip().upper() for a in addresses if a and a.iso2_code}
-    return {c.iso2_code: c for c in Country.objects.filter(iso2_code__in=codes).prefetch_related("regions")}
+    """The countries the given addresses name, in one query; with their regions (a second) when one is named."""
+    given = [a for a in addresses if a and a.iso2_code]
+    countries = Country.objects.filter(iso2_code__in={a.iso2_code.strip().upper() for a in given})
+    if any(a.region_code.strip() for a in given):
+        countries = countries.prefetch_related("regions")
+    return {c.iso2_code: c for c in countries}
 
 
 def order_address_from(*, given: AddressInput, customer: Customer | None, countries: dict[str, Country],

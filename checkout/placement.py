@@ -4,11 +4,12 @@
 
 It reads top to bottom as four phases (Saleor's and Oscar's lessons):
   1. replay   — a retried key, or a cart that already became an order, gets that order;
-  2. prepare  — a short transaction: claim the cart, validate, price, check stock;
+  2. prepare  — claim the cart (one atomic upsert), then only reads: validate, price, check stock;
   3. pay      — the provider call, outside any transaction, journaled as a PaymentAttempt;
   4. finalize — one transaction: the order, its lines, shipments, expenses, discounts,
                 stock held with row locks in a fixed order, the payment, the state machine,
-                the reference, and the cart deleted (Glue) or kept (Elastic Path).
+                the reference, and the cart deleted (Glue) or kept (Elastic Path); the
+                transitions' history rows are written together at its end.
 A failure in 4 voids the authorisation from 3; a failure anywhere leaves no order, no
 held stock and no payment, and releases the claim so the client may retry.
 """
@@ -20,13 +21,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from carts.models import Cart
+from carts.models import Cart, CartVoucher
 from carts.selectors import owner_filter
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
 from checkout.models import CheckoutClaim, Order
+from core.fsm_log import state_logs_batched
 from core.identifiers import parse_uuid
 from checkout.idempotency import idempotency_begin, idempotency_complete, idempotency_forget
 from checkout.placement_plan import Plan, plan_checkout
@@ -93,11 +96,14 @@ def order_place(*, cart_uuid, shopper: Shopper, data: CheckoutData, idempotency_
 
 
 def _place(cart_uuid, shopper: Shopper, data: CheckoutData, *, key: str | None, keep_cart: bool) -> PlacementResult:
-    earlier = _order_already_placed(cart_uuid, shopper, keep_cart)
-    if earlier is not None:
-        return earlier
     token = secrets.token_hex(16)
-    plan = _prepare(cart_uuid, shopper, data, token=token)
+    try:
+        plan = _prepare(cart_uuid, shopper, data, token=token)
+    except CartNotFound:
+        earlier = None if keep_cart else _order_already_placed(cart_uuid, shopper)
+        if earlier is None:
+            raise
+        return earlier
     attempt = None
     try:
         attempt, authorization = _pay(plan, data, key=key)
@@ -111,10 +117,10 @@ def _place(cart_uuid, shopper: Shopper, data: CheckoutData, *, key: str | None, 
     return result
 
 
-def _order_already_placed(cart_uuid, shopper: Shopper, keep_cart: bool) -> PlacementResult | None:
-    """A deleted cart that became an order: a retry gets that order instead of 1103 (Glue)."""
+def _order_already_placed(cart_uuid, shopper: Shopper) -> PlacementResult | None:
+    """A cart that is gone because it became this shopper's order: a retry gets that order, not 1103 (Glue)."""
     key = parse_uuid(cart_uuid)
-    if keep_cart or key is None or Cart.objects.filter(uuid=key).exists():
+    if key is None:
         return None
     order = Order.objects.filter(cart_uuid=key, **shopper.owns_orders()).first()
     if order is None:
@@ -131,15 +137,20 @@ def _pending_redirect(order: Order) -> str:
 
 
 def _prepare(cart_uuid, shopper: Shopper, data: CheckoutData, *, token: str) -> Plan:
-    with transaction.atomic():
-        cart = _locked_cart(cart_uuid, shopper)
-        _claim(cart, token)
+    """No transaction: the claim (one atomic upsert) keeps other placements of the cart out, and
+    the rest only reads. A refusal releases the claim."""
+    cart = _cart(Cart.objects.annotate(has_vouchers=Exists(CartVoucher.objects.filter(cart=OuterRef("pk")))),
+                 cart_uuid, shopper)
+    _claim(cart, token)
+    try:
         return plan_checkout(cart=cart, shopper_customer=shopper.customer, data=data)
+    except BaseException:
+        CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).delete()
+        raise
 
 
-def _locked_cart(cart_uuid, shopper: Shopper) -> Cart:
-    cart = (Cart.objects.select_for_update(of=("self",)).select_related("store")
-            .filter(uuid=parse_uuid(cart_uuid), **shopper.owns()).first())
+def _cart(carts, cart_uuid, shopper: Shopper) -> Cart:
+    cart = carts.select_related("store").filter(uuid=parse_uuid(cart_uuid), **shopper.owns()).first()
     if cart is None:
         raise CartNotFound(meta={"idCart": str(cart_uuid)})
     return cart
@@ -180,8 +191,8 @@ def _pay(plan: Plan, data: CheckoutData, *, key: str | None) -> tuple[PaymentAtt
 
 def _finalize(plan: Plan, attempt, authorization, *, token: str, key: str | None, shopper: Shopper,
               keep_cart: bool) -> PlacementResult:
-    with transaction.atomic():
-        cart = _locked_cart(plan.cart.uuid, shopper)
+    with transaction.atomic(), state_logs_batched():
+        cart = _cart(Cart.objects.select_for_update(of=("self",)), plan.cart.uuid, shopper)
         # Releasing the claim proves it was still ours (a stale claim may have been taken over).
         if not CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).delete()[0]:
             raise CheckoutInProgress()

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 
 from carts.models import Cart, CartItem
-from catalog.models import Price, ProductOptionPrice, TaxRate
+from catalog.models import Price, PriceMode, ProductOption, ProductOptionPrice, TaxRate
 from checkout.addressing import countries_for, order_address_from
 from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismatch
 from checkout.inputs import CheckoutData, RentalInput
@@ -28,7 +28,7 @@ from payments.models import PaymentMethod
 from payments.rules import payment_requests_check
 from shipping.exceptions import InsufficientStock
 from shipping.models import ShipmentMethod, ShipmentMethodPrice
-from shipping.selectors import variant_availability, stock_location_ids_for
+from shipping.selectors import stock_locations_serving, variant_availability
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Plan:
     totals: Totals
     voucher_codes: list[str]
     payment_method: PaymentMethod | None
-    location_ids: list[int]
+    location_ids: list[int] | QuerySet  # stock_locations_serving: evaluated where it is used
     rental: RentalInput | None
     cart_lines: tuple
     data: CheckoutData
@@ -89,31 +89,35 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
 
 
 def _cart_items(cart: Cart, currency: str) -> list[CartItem]:
+    """The cart's items with their unit price in ``currency`` (``unit_price_here``) and their options
+    with prices (``options_here``); the options are read only when an item has any."""
+    amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
     items = list(
         cart.items.select_related("variant__product__tax_set")
-        .prefetch_related(
-            Prefetch("variant__prices", queryset=Price.objects.filter(currency=currency), to_attr="prices_here"),
-            Prefetch("options__prices", queryset=ProductOptionPrice.objects.filter(currency=currency),
-                     to_attr="prices_here"),
+        .annotate(
+            unit_price_here=Subquery(Price.objects.filter(variant=OuterRef("variant_id"), currency=currency)
+                                     .values(amount)[:1]),
+            has_options=Exists(CartItem.options.through.objects.filter(cartitem_id=OuterRef("pk"))),
         )
         .order_by("variant__sku")
     )
     if not items:
         raise CartIsEmpty(meta={"idCart": str(cart.uuid)})
+    prefetch_related_objects(
+        [item for item in items if item.has_options],
+        Prefetch("options", to_attr="options_here", queryset=ProductOption.objects.prefetch_related(
+            Prefetch("prices", queryset=ProductOptionPrice.objects.filter(currency=currency), to_attr="prices_here"))),
+    )
     for item in items:
+        if not item.has_options:
+            item.options_here = []
         if not (item.variant.is_active and item.variant.product.is_active):
             raise CheckoutDataInvalid(f"{item.variant.sku} is no longer sold; remove it from the cart.",
                                       meta={"sku": item.variant.sku})
-        if _unit_price(item, cart.price_mode) is None or any(
-            _option_price(o, cart.price_mode) is None for o in item.options.all()
-        ):
+        if item.unit_price_here is None or any(_option_price(o, cart.price_mode) is None for o in item.options_here):
             raise CurrencyMismatch(f"{item.variant.sku} has no price in {currency}.",
                                    meta={"sku": item.variant.sku, "currency": currency})
     return items
-
-
-def _unit_price(item: CartItem, price_mode: str) -> int | None:
-    return item.variant.prices_here[0].amount_for(price_mode) if item.variant.prices_here else None
 
 
 def _option_price(option, price_mode: str) -> int | None:
@@ -121,8 +125,7 @@ def _option_price(option, price_mode: str) -> int | None:
 
 
 def _check_payment_country(method: PaymentMethod, country: Country) -> None:
-    countries = list(method.countries.all())
-    if countries and country not in countries:
+    if method.is_restricted and not method.countries.filter(pk=country.pk).exists():
         raise InvalidPaymentMethod(method=method.name, provider=method.provider.name,
                                    meta={"reason": f"not offered for billing addresses in {country.name}"})
 
@@ -145,7 +148,7 @@ def _shipments(cart, items, data, customer, countries, currency) -> list[Planned
     base = data.pointer("shipments", "/data/attributes/shipments")
     if not data.shipments:
         raise CheckoutDataInvalid("Choose a shipment method.", pointer=data.pointer("shipment", "/data/attributes/shipment"))
-    methods = _methods([s.method_id for s in data.shipments], currency)
+    methods = _methods([s.method_id for s in data.shipments], cart, currency)
     skus_by_shipment = _assign_items(items, data, base)
     planned = []
     for n, (given, skus) in enumerate(zip(data.shipments, skus_by_shipment)):
@@ -159,33 +162,43 @@ def _shipments(cart, items, data, customer, countries, currency) -> list[Planned
         if given.requested_delivery_date and given.requested_delivery_date < date.today():
             raise CheckoutDataInvalid("The requested delivery date is in the past.",
                                       pointer=f"{pointer}/requestedDeliveryDate")
-        cost = method.prices_here[0].amount_for(cart.price_mode)
+        cost = method.cost_here
         planned.append(PlannedShipment(address, method, cost, Decimal(0), given.requested_delivery_date, skus))
     return planned
 
 
-def _methods(ids, currency) -> dict[int, ShipmentMethod]:
+def _methods(ids, cart: Cart, currency: str) -> dict[int, ShipmentMethod]:
+    """The chosen methods, each with its cost here, whether it serves the cart's store, and the
+    countries its zones deliver to (``zone_country_ids``; None: no zones, everywhere). Two queries."""
     wanted = [i for i in ids if isinstance(i, int)]
-    return {
+    amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
+    stores = ShipmentMethod.stores.through.objects.filter(shipmentmethod_id=OuterRef("pk"))
+    methods = {
         m.pk: m for m in ShipmentMethod.objects.filter(pk__in=wanted, is_active=True, carrier__is_active=True)
         .select_related("carrier", "tax_set")
-        .prefetch_related(
-            Prefetch("prices", queryset=ShipmentMethodPrice.objects.filter(currency=currency), to_attr="prices_here"),
-            "zones__countries", "stores",
+        .annotate(
+            cost_here=Subquery(ShipmentMethodPrice.objects.filter(method=OuterRef("pk"), currency=currency)
+                               .values(amount)[:1]),
+            has_stores=Exists(stores), in_store=Exists(stores.filter(store_id=cart.store_id)),
         )
     }
+    for method in methods.values():
+        method.zone_country_ids = None
+    zones = ShipmentMethod.zones.through.objects.filter(shipmentmethod_id__in=list(methods))
+    for method_id, country_id in zones.values_list("shipmentmethod_id", "zone__countries"):
+        method = methods[method_id]
+        method.zone_country_ids = (method.zone_country_ids or set()) | ({country_id} if country_id else set())
+    return methods
 
 
 def _usable_method(method, cart: Cart, country: Country, pointer: str, given_id) -> ShipmentMethod:
     if method is None:
         raise CheckoutDataInvalid(f"There is no shipment method {given_id!r}.", pointer=pointer)
-    stores = method.stores.all()
-    zones = method.zones.all()
-    if stores and cart.store not in stores:
+    if method.has_stores and not method.in_store:
         raise CheckoutDataInvalid(f"{method.name} is not offered in this store.", pointer=pointer)
-    if zones and not any(country in zone.countries.all() for zone in zones):
+    if method.zone_country_ids is not None and country.pk not in method.zone_country_ids:
         raise CheckoutDataInvalid(f"{method.name} does not deliver to {country.name}.", pointer=pointer)
-    if not method.prices_here or method.prices_here[0].amount_for(cart.price_mode) is None:
+    if method.cost_here is None:
         raise CheckoutDataInvalid(f"{method.name} has no price in {cart.currency or cart.store.default_currency}.",
                                   pointer=pointer)
     return method
@@ -227,9 +240,9 @@ def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
     country_of = {sku: s.address.country_id for s in shipments for sku in s.skus}
     inputs = [
         ItemInput(
-            key=i.variant.sku, quantity=i.quantity, unit_price=_unit_price(i, cart.price_mode),
+            key=i.variant.sku, quantity=i.quantity, unit_price=i.unit_price_here,
             tax_rate=_rate(rates, i.variant.product.tax_set_id, country_of[i.variant.sku]),
-            unit_option_price=sum(_option_price(o, cart.price_mode) for o in i.options.all()),
+            unit_option_price=sum(_option_price(o, cart.price_mode) for o in i.options_here),
             discountable=not i.variant.product.is_gift_card,
         )
         for i in items
@@ -239,7 +252,8 @@ def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
         shipment.tax_rate = _rate(rates, shipment.method.tax_set_id, shipment.address.country_id)
         expenses.append(ExpenseInput(key=f"shipment-{n}", name=shipment.method.name, unit_price=shipment.cost,
                                      tax_rate=shipment.tax_rate, method_key=shipment.method.key))
-    codes = [v.code for v in cart.vouchers.all()]
+    # A cart read with ``has_vouchers`` (placement does) skips the query when it has none.
+    codes = [v.code for v in cart.vouchers.all()] if getattr(cart, "has_vouchers", True) else []
     subtotal = sum((i.unit_price + i.unit_option_price) * i.quantity for i in inputs)
     discounts = discounts_for_cart(store=cart.store, currency=currency, price_mode=cart.price_mode,
                                    subtotal=subtotal, voucher_codes=codes)
@@ -248,12 +262,12 @@ def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
     return totals, codes
 
 
-def _locations(cart: Cart, items, data: CheckoutData) -> list[int]:
+def _locations(cart: Cart, items, data: CheckoutData):
     rentable = [i.variant.sku for i in items if i.variant.product.is_rentable]
     if rentable and data.rental is None:
         raise CheckoutDataInvalid(f"{rentable[0]} is rented: give the rental dates.",
                                   pointer=data.pointer("rental", "/data/attributes/rental_start_date"))
-    return stock_location_ids_for(store=cart.store, zipcode=data.rental.zipcode if data.rental else "")
+    return stock_locations_serving(store=cart.store, zipcode=data.rental.zipcode if data.rental else "")
 
 
 def _check_stock(items, location_ids, rental: RentalInput | None) -> None:

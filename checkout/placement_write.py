@@ -18,6 +18,7 @@ from discounts.services import voucher_redeem
 from payments.models import CreditCard, Payment
 from payments.services import payment_attempt_attach
 from shipping.models import Shipment, ShippingRate
+from shipping.selectors import stock_location_ids_for
 from shipping.services import StockRequest, stock_reserve
 
 
@@ -25,9 +26,9 @@ def order_write(*, plan: Plan, attempt, authorization, shopper) -> Order:
     customer = plan.customer or _guest(plan, shopper.anonymous_id)
     addresses = OrderAddress.objects.bulk_create([plan.billing_address, *(s.address for s in plan.shipments)])
     order = _order(plan, customer, addresses[0])
-    shipments = _shipments(plan, order, addresses[1:])
+    shipments, expenses = _shipments(plan, order, addresses[1:])
     items = _line_items(plan, order, shipments)
-    _adjustments(order, plan, items, shipments)
+    _adjustments(order, plan, items, expenses)
     _hold_stock(plan, order, items, shipments)
     if plan.voucher_codes:
         voucher_redeem(codes=plan.voucher_codes)
@@ -37,17 +38,17 @@ def order_write(*, plan: Plan, attempt, authorization, shopper) -> Order:
 
 
 def _guest(plan: Plan, anonymous_id: str) -> Customer:
-    """The guest's customer row, with the contact details of this checkout.
+    """The guest's customer row, with the contact details of this checkout: one upsert.
 
-    No get_or_create savepoints: the cart row lock already keeps this guest's checkouts of
-    one cart apart, and a clash between two of its carts fails the placement cleanly.
+    The cart claim keeps this guest's checkouts of one cart apart; two of its carts placed
+    at once meet in the upsert, and the later one simply writes its details last.
     """
     salutation, first_name, last_name = plan.guest_name
     details = {"email": plan.email, "salutation": salutation, "first_name": first_name, "last_name": last_name}
-    guest = Customer.objects.filter(anonymous_id=anonymous_id).first()
-    if guest is None:
-        return Customer.objects.create(anonymous_id=anonymous_id, **details)
-    Customer.objects.filter(pk=guest.pk).update(**details)
+    (guest,) = Customer.objects.bulk_create(
+        [Customer(anonymous_id=anonymous_id, **details)],
+        update_conflicts=True, unique_fields=["anonymous_id"], update_fields=[*details, "updated_at"],
+    )
     return guest
 
 
@@ -71,7 +72,7 @@ def _order(plan: Plan, customer: Customer, bill_address: OrderAddress) -> Order:
     )
 
 
-def _shipments(plan: Plan, order: Order, addresses: list[OrderAddress]) -> list[Shipment]:
+def _shipments(plan: Plan, order: Order, addresses: list[OrderAddress]) -> tuple[list[Shipment], list[Expense]]:
     shipments = Shipment.objects.bulk_create([
         Shipment(order=order, method=planned.method, address=address, cost=planned.cost,
                  requested_delivery_date=planned.requested_delivery_date)
@@ -81,11 +82,11 @@ def _shipments(plan: Plan, order: Order, addresses: list[OrderAddress]) -> list[
         ShippingRate(shipment=shipment, method=shipment.method, cost=shipment.cost, selected=True)
         for shipment in shipments
     ])
-    Expense.objects.bulk_create([
+    expenses = Expense.objects.bulk_create([
         Expense(order=order, shipment=shipment, name=line.name, **_amounts(line, plan.price_mode))
         for shipment, line in zip(shipments, plan.totals.expenses)
     ])
-    return shipments
+    return shipments, expenses
 
 
 def _amounts(line: LineTotals, price_mode: str) -> dict:
@@ -116,12 +117,11 @@ def _line_items(plan: Plan, order: Order, shipments: list[Shipment]) -> list[Lin
     return LineItem.objects.bulk_create(items)
 
 
-def _adjustments(order: Order, plan: Plan, items: list[LineItem], shipments: list[Shipment]) -> None:
+def _adjustments(order: Order, plan: Plan, items: list[LineItem], expenses: list[Expense]) -> None:
     by_sku = {item.sku: item for item in items}
     rows = []
     for line in plan.totals.items:
         rows += [_discount(order, d, line_item=by_sku[line.key]) for d in line.discounts]
-    expenses = list(order.expenses.all())
     for expense, line in zip(expenses, plan.totals.expenses):
         rows += [_discount(order, d, expense=expense) for d in line.discounts]
     Adjustment.objects.bulk_create(rows)
@@ -147,7 +147,10 @@ def _hold_stock(plan: Plan, order: Order, items: list[LineItem], shipments: list
         location_of.setdefault(shipment_of[row.line_item_id], row.stock_item.stock_location_id)
     by_location = defaultdict(list)
     for shipment in shipments:
-        shipment.stock_location_id = location_of.get(shipment.pk, plan.location_ids[0] if plan.location_ids else None)
+        if shipment.pk not in location_of:  # it holds nothing (never out of stock): the best location serving it
+            served_by = stock_location_ids_for(store=plan.cart.store, zipcode=plan.rental.zipcode if plan.rental else "")
+            location_of[shipment.pk] = served_by[0] if served_by else None
+        shipment.stock_location_id = location_of[shipment.pk]
         by_location[shipment.stock_location_id].append(shipment.pk)
     for location_id, ids in by_location.items():
         Shipment.objects.filter(pk__in=ids).update(stock_location_id=location_id)
@@ -161,14 +164,15 @@ def _payment(plan: Plan, order: Order, customer: Customer, attempt, authorizatio
             last_digits=authorization.card.last_digits, month=authorization.card.month,
             year=authorization.card.year, name=authorization.card.name,
         )
-    payment = Payment.objects.create(
+    payment = Payment(
         order=order, method=plan.payment_method, amount=order.grand_total, currency=order.currency, source=card,
         transaction_id=authorization.transaction_id, redirect_url=authorization.redirect_url,
         details=dict(authorization.details),
     )
+    # The transition runs before the INSERT; its history row is written with the batch (core.fsm_log).
     {"authorized": payment.authorize, "captured": payment.capture,
      "redirect": payment.started_processing}[authorization.status]()
-    payment.save()
+    payment.save(force_insert=True)
     payment_attempt_attach(attempt=attempt, order=order)
     return payment
 

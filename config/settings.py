@@ -111,9 +111,10 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # FSM
-# Transition history: django-fsm-log writes one StateLog row per transition, in the
+# Transition history: django-fsm-log writes one StateLog row per transition (a placement
+# writes its rows in one INSERT: core.fsm_log), in the
 # same transaction as the change it records.
-DJANGO_FSM_LOG_STORAGE_METHOD = "django_fsm_log.backends.SimpleBackend"
+DJANGO_FSM_LOG_STORAGE_METHOD = "core.fsm_log.BatchingBackend"  # SimpleBackend, batched in a placement
 
 # SHOP
 # Carts idle for longer than this are expired (Elastic Path's default is 7 days).

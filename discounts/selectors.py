@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -131,21 +131,23 @@ def _candidate_rules(cart: _Cart, *, voucher_rule_ids: set[int]) -> QuerySet[Car
     """The automatic rules that may apply, and the rules of the given vouchers whatever their state.
 
     The cheap conditions are filtered here; ``_rule_refusal`` checks them all again on the
-    prefetched rows, so that a voucher's rule can say why it does not apply.
+    rows, so that a voucher's rule can say why it does not apply. What a rule holds for the
+    cart's store and currency comes as annotations, in the same query.
     """
-    in_currency = {"currency": cart.currency}
     automatic = (
         Q(requires_voucher=False, is_active=True)
         & (Q(valid_from__isnull=True) | Q(valid_from__lte=cart.at))
         & (Q(valid_to__isnull=True) | Q(valid_to__gt=cart.at))
         & Q(price_mode__in=["", cart.price_mode])
     )
-    return CartRule.objects.filter(automatic | Q(pk__in=voucher_rule_ids)).prefetch_related(
-        Prefetch("stores", queryset=Store.objects.only("pk")),
-        Prefetch("shipment_methods", queryset=ShipmentMethod.objects.only("pk", "key")),
-        Prefetch("minimums", queryset=CartRuleMinimum.objects.filter(**in_currency), to_attr="minimum_rows"),
-        Prefetch("fixed_amounts", queryset=CartRuleAmount.objects.filter(**in_currency), to_attr="amount_rows"),
-    )
+    stores = CartRule.stores.through.objects.filter(cartrule_id=OuterRef("pk"))
+    in_currency = {"rule_id": OuterRef("pk"), "currency": cart.currency}
+    return CartRule.objects.filter(automatic | Q(pk__in=voucher_rule_ids)).annotate(
+        has_stores=Exists(stores),
+        in_store=Exists(stores.filter(store_id=cart.store_id)),
+        minimum_here=Subquery(CartRuleMinimum.objects.filter(**in_currency).values("min_subtotal")[:1]),
+        amount_here=Subquery(CartRuleAmount.objects.filter(**in_currency).values("amount")[:1]),
+    ).prefetch_related(Prefetch("shipment_methods", queryset=ShipmentMethod.objects.only("pk", "key")))
 
 
 def _window_refusal(obj: CartRule | Voucher, at: datetime, subject: str) -> _Refusal | None:
@@ -163,19 +165,18 @@ def _window_refusal(obj: CartRule | Voucher, at: datetime, subject: str) -> _Ref
 
 
 def _rule_refusal(rule: CartRule, cart: _Cart, *, subject: str) -> _Refusal | None:
-    """Why ``rule`` does not apply to ``cart`` (None: it applies). Uses only prefetched rows."""
+    """Why ``rule`` does not apply to ``cart`` (None: it applies). Uses only what the rule row carries."""
     refusal = _window_refusal(rule, cart.at, subject)
     if refusal:
         return refusal
-    stores = rule.stores.all()
-    if stores and cart.store_id not in {store.pk for store in stores}:
+    if rule.has_stores and not rule.in_store:
         return _Refusal("wrong_store", f"{subject} cannot be used in this store.", {})
     if rule.price_mode and rule.price_mode != cart.price_mode:
         mode = "gross" if rule.price_mode == PriceMode.GROSS else "net"
         return _Refusal("wrong_price_mode", f"{subject} is only for carts with {mode} prices.",
                         {"priceMode": rule.price_mode})
-    minimum = rule.minimum_rows[0].min_subtotal if rule.minimum_rows else None
-    if minimum is None or (rule.kind == CartRuleKind.FIXED and not rule.amount_rows):
+    minimum = rule.minimum_here
+    if minimum is None or (rule.kind == CartRuleKind.FIXED and rule.amount_here is None):
         return _Refusal("wrong_currency", f"{subject} cannot be used when paying in {cart.currency}.",
                         {"currency": cart.currency})
     if cart.subtotal < minimum:
@@ -206,7 +207,7 @@ def _applicable(rule: CartRule, voucher_code: str | None) -> ApplicableDiscount:
     if rule.kind == CartRuleKind.PERCENTAGE:
         value = rule.percentage
     elif rule.kind == CartRuleKind.FIXED:
-        value = rule.amount_rows[0].amount
+        value = rule.amount_here
     else:
         method_keys = frozenset(method.key for method in rule.shipment_methods.all()) or None
     return ApplicableDiscount(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from payments.exceptions import InvalidPaymentMethod
 from payments.models import PaymentMethod, PaymentProvider
@@ -12,12 +12,14 @@ def payment_method_resolve(*, provider_name: str, method_name: str) -> PaymentMe
     """The active method a client names, ignoring case ("Credit Card" is "credit card").
 
     Raises InvalidPaymentMethod (1108) when no active method of an active provider has
-    these names. The provider is selected with the method.
+    these names. The provider is selected with the method, and ``is_restricted`` says whether
+    the method is offered only for some billing countries (``countries``).
     """
     if not isinstance(provider_name, str) or not isinstance(method_name, str) or not provider_name or not method_name:
         raise InvalidPaymentMethod(method=str(method_name or ""), provider=str(provider_name or ""))
     method = (
         PaymentMethod.objects.select_related("provider")
+        .annotate(is_restricted=Exists(PaymentMethod.countries.through.objects.filter(paymentmethod_id=OuterRef("pk"))))
         .filter(provider__name__iexact=provider_name, provider__is_active=True, name__iexact=method_name,
                 is_active=True)
         .order_by("provider_id", "pk")

@@ -106,14 +106,13 @@ def payment_attempt_attach(*, attempt: PaymentAttempt, order) -> PaymentAttempt:
 
 
 def _record(attempt: PaymentAttempt, *, status: str, transaction_id: str | None = None) -> None:
-    """Save the outcome of a provider call in a short transaction of its own."""
+    """Save the outcome of a provider call: one UPDATE, committed at once outside a transaction."""
     attempt.status = status
     fields = ["status", "updated_at"]
     if transaction_id is not None:
         attempt.transaction_id = transaction_id
         fields.append("transaction_id")
-    with transaction.atomic():
-        attempt.save(update_fields=fields)
+    attempt.save(update_fields=fields)
 
 
 # --- transactions on an order's payment (Elastic Path's manual gateway) -----------------------

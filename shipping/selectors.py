@@ -28,6 +28,14 @@ def stock_location_ids_for(*, store, zipcode: str = "") -> list[int]:
     return list(locations.filter(stores=store).order_by("-is_default", "pk").values_list("pk", flat=True))
 
 
+def stock_locations_serving(*, store, zipcode: str = ""):
+    """The pks of the locations that may serve an order: a list for a zipcode (raising
+    ZipcodeNotServiceable when none serves it), else a lazy query that other reads embed."""
+    if zipcode:
+        return stock_location_ids_for(store=store, zipcode=zipcode)
+    return StockLocation.objects.filter(is_active=True, stores=store).values("pk")
+
+
 def check_period(period: Period | None) -> None:
     if period is not None and not period[1] > period[0]:
         raise RentalDatesInvalid(meta={"rental_start_date": period[0].isoformat(),
@@ -56,9 +64,10 @@ class Availability:
         return self.quantity > 0 or self.is_never_out_of_stock or self.backorderable
 
 
-def variant_availability(*, variant_ids: list[int], location_ids: list[int],
+def variant_availability(*, variant_ids: list[int], location_ids,
                          period: Period | None = None) -> dict[int, Availability]:
-    """What each variant can give from ``location_ids`` (for ``period``: minus overlapping rentals)."""
+    """What each variant can give from ``location_ids`` (a list or a query of location pks; for
+    ``period``: minus overlapping rentals)."""
     check_period(period)
     items = list(StockItem.objects.filter(variant_id__in=variant_ids, stock_location_id__in=location_ids))
     booked = booked_units(stock_item_ids=[i.pk for i in items], period=period) if period else {}

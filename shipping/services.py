@@ -32,8 +32,8 @@ class StockRequest:
     rental: tuple[datetime, datetime] | None = None
 
 
-def stock_reserve(*, requests: Iterable[StockRequest], location_ids: list[int]) -> list:
-    """Hold stock for every request from ``location_ids`` (best first), all or nothing.
+def stock_reserve(*, requests: Iterable[StockRequest], location_ids) -> list:
+    """Hold stock for every request from ``location_ids`` (a list or a query of pks), all or nothing.
 
     Returns the StockAllocation and RentalBooking rows made. Raises InsufficientStock
     (meta: sku, requested, available) and holds nothing when a line cannot be served.
@@ -70,13 +70,14 @@ def stock_release(*, line_item_ids: list[int]) -> None:
         RentalBooking.objects.filter(live_reservations(line_item_ids=line_item_ids)).update(released_at=now)
 
 
-def _lock(requests: list[StockRequest], location_ids: list[int]) -> dict[int, list[StockItem]]:
+def _lock(requests: list[StockRequest], location_ids) -> dict[int, list[StockItem]]:
+    """Lock the stock rows in pk order (so checkouts never deadlock); serve from the default
+    location first, then by location pk. ``location_ids``: a list or a query of location pks."""
     variant_ids = {r.variant_id for r in requests}
-    rows = (StockItem.objects.select_for_update(of=("self",)).select_related("variant")
+    rows = (StockItem.objects.select_for_update(of=("self",)).select_related("variant", "stock_location")
             .filter(variant_id__in=variant_ids, stock_location_id__in=location_ids).order_by("pk"))
-    preference = {location_id: rank for rank, location_id in enumerate(location_ids)}
     stock: dict[int, list[StockItem]] = defaultdict(list)
-    for item in sorted(rows, key=lambda i: preference[i.stock_location_id]):
+    for item in sorted(rows, key=lambda i: (not i.stock_location.is_default, i.stock_location_id)):
         stock[item.variant_id].append(item)
     return stock
 

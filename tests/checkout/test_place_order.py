@@ -367,12 +367,13 @@ def test_placing_one_item_or_twenty_costs_the_same_queries():
         cart = cart_with({sku: 1 for sku in skus}, shopper=shopper)
         with CaptureQueriesContext(connection) as captured:
             place(cart, shopper=shopper)
-        return len(captured)
+        # Transaction control aside (here savepoints inside the test's transaction).
+        return len([q for q in captured if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))])
 
     one = queries_for(["047_extra_0"])
     assert one == queries_for([f"047_extra_{n}" for n in range(20)])
-    # Today's budget, transaction control included; the issue aims for under 25.
-    assert one <= 72
+    # 11 reads to check and price, 2 journal writes, 27 to write the order and delete the cart.
+    assert one <= 40
 
 
 def test_a_payment_method_refused_for_the_billing_country_cannot_be_used():
@@ -386,3 +387,12 @@ def test_a_payment_method_refused_for_the_billing_country_cannot_be_used():
     assert refused.value.code == "1108"
     assert "Germany" in refused.value.meta["reason"]
     nothing_written(cart, Order.objects.count())
+
+
+def test_a_placed_order_has_the_history_of_every_transition_it_went_through():
+    from django_fsm_log.models import StateLog
+
+    order = place(cart_with({"047_26408568": 1})).order
+    steps = list(StateLog.objects.for_(order).order_by("pk").values_list("transition", flat=True))
+    assert steps[:4] == ["to_address", "to_payment", "to_confirm", "complete"]
+    assert StateLog.objects.for_(order.payments.get()).values_list("state", flat=True).get() == "pending"
