@@ -108,4 +108,7 @@ class OrderPaymentsView(GlueView):
                                         payload=attributes.get("dataPayload"), owner=shopper.owns_orders())
         attributes = {"paymentIdentifier": identifier.strip(), "dataPayload": None}
         return Response({"data": resource(request, "order-payments", str(payment.uuid), attributes,
-                                          self_path=f"/order-payments/{identifier.strip()}")}, status=201)
+                                          self_path=f"/order-payments/{identifier.strip()}"),
+                         # As seed 000 shows it: the document links to the payment by its own id.
+                         "links": {"self": request.build_absolute_uri(f"/order-payments/{payment.uuid}")}},
+                        status=201)
