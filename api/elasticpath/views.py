@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -178,7 +176,7 @@ class CartCustomersView(EPView):
             raise invalid("data", 'data must be [{"type": "customer", "id": <customer id>}].')
         if caller.customer is None or text(data[0], "id", field="data.0.id") != caller.customer.reference:
             raise EPError("Associating a cart needs the customer's own token.", status=401, title="Unauthorized")
-        cart = cart_assign_customer(cart=ep_cart(request, caller, cart_id, create=True), customer=caller.customer)
+        cart_assign_customer(cart=ep_cart(request, caller, cart_id, create=True), customer=caller.customer)
         return Response({"data": [{"type": "customer", "id": caller.customer.reference}]})
 
 

@@ -1,9 +1,14 @@
 """Carts and cart items under /v2/carts/:cartID (a client-chosen id; anyone holding it may use the cart)."""
 
+from datetime import timedelta
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from carts.models import Cart
-from tests.api.elasticpath.helpers import add_item
+from tests.api.elasticpath.helpers import add_item, guest_checkout
 
 
 def test_a_cart_is_made_on_first_use_and_shows_its_totals(shop, ep):
@@ -134,3 +139,13 @@ def test_nul_in_the_path_is_refused_in_elastic_paths_shape(shop, ep):
 
 def test_an_over_long_cart_id_is_not_found(shop, ep):
     assert ep.get("/v2/carts/" + "x" * 65).status_code == 404
+
+
+def test_an_expired_cart_is_gone(shop, ep, settings):
+    add_item(ep, "forgotten", "066_23294028", 2)
+    Cart.objects.filter(reference="forgotten").update(updated_at=timezone.now() - timedelta(days=8))
+
+    call_command("expire_carts", stdout=StringIO())
+
+    assert guest_checkout(ep, "forgotten").status_code == 404
+    assert ep.get("/v2/carts/forgotten/items").json()["data"] == []  # the id starts a new, empty cart

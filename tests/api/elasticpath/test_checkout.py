@@ -1,20 +1,22 @@
 """POST /v2/carts/:cartID/checkout (seed 003) in its four ways, and what the order document says."""
 
+import json
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 
 from carts.models import Cart
 from checkout.models import Order
 from shipping.models import StockItem
-from tests.api.elasticpath.helpers import BERLIN, BERLIN_SHIPPING, add_item, checkout_body, guest_checkout
+from tests.api.elasticpath.helpers import BERLIN, add_item, checkout_body, guest_checkout
+from tests.races import run_together
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-
-
-def money(amount, currency="EUR"):
-    return amount, currency
 
 
 def test_guest_checkout_answers_with_the_seed_order_document(shop, ep):
@@ -219,3 +221,28 @@ def test_checking_out_an_unknown_or_empty_cart(shop, ep):
 
     assert unknown.status_code == 404 and unknown.json()["errors"][0]["title"] == "Cart not found"
     assert empty.status_code == 422 and empty.json()["errors"][0]["title"] == "Cart is empty"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_parallel_retries_with_one_idempotency_key_make_one_order():
+    call_command("seed_demo", stdout=StringIO())
+    setup = Client()
+    setup.post("/v2/carts/race/items", data='{"data": {"type": "cart_item", "sku": "066_23294028", "quantity": 1}}',
+               content_type="application/json")
+    body = json.dumps(checkout_body(customer={"name": "Ada", "email": "ada@example.com"}))
+
+    def checkout():
+        response = Client().post("/v2/carts/race/checkout", data=body, content_type="application/json",
+                                 headers={"Idempotency-Key": "same-key"})
+        return response.status_code, response.json()
+
+    results = run_together([checkout for _ in range(6)])
+
+    orders = Order.objects.filter(cart_uuid=Cart.objects.get(reference="race").uuid)
+    assert orders.count() == 1
+    assert all(isinstance(r, tuple) for r in results), results
+    ok = [body for status, body in results if status == 200]
+    assert ok and {b["data"]["id"] for b in ok} == {str(orders.get().uuid)}
+    # The others were told to retry (409, checkout in progress), never given a second order.
+    assert all(status in (200, 409) for status, _ in results)
