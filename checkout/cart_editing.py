@@ -1,42 +1,30 @@
-"""A cart may change only while no checkout holds it.
+"""Cart writes the API makes that need to know about checkouts (the carts app cannot see claims).
 
 Placing an order claims the cart (``CheckoutClaim``) for the length of the placement;
-the carts app cannot see claims, so every API write to a cart passes through
-``cart_editable`` first: while a live claim exists the shopper gets a 409
-(``checkout_in_progress``) instead of an item slipping into an order being placed.
-A claim older than the placement timeout belongs to a crashed placement and does not
-count. Placing an order checks the cart's lines again under its lock before it writes
-the order, so a write that raced past this check makes that placement fail rather
-than place an order the shopper did not see.
+every API write to a cart passes through ``cart_editable`` first, which refuses it with
+a 409 (``checkout_in_progress``) while a live claim exists (``checkout.cart_claims``,
+the one rule every dialect uses), so no item slips into an order being placed.
+Placing an order compares the cart's lines again under its lock before it writes the
+order, so a write that raced past this check makes that placement fail rather than
+place an order the shopper did not see.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from carts.models import Cart, CartItem
 from carts.selectors import carts_for, owner_filter
 from carts.services import cart_add_item, cart_create, cart_merge_guest
 from catalog.models import Store
-from checkout.exceptions import CheckoutInProgress
-from checkout.models import CheckoutClaim
-from checkout.placement import CLAIM_TIMEOUT
+from checkout.cart_claims import cart_claimed, cart_ensure_unclaimed
 
 GUEST_CART_NAME = "Shopping cart"
 
 
-def _live_claims():
-    return CheckoutClaim.objects.filter(claimed_at__gte=timezone.now() - CLAIM_TIMEOUT)
-
-
 def cart_editable(*, cart: Cart) -> Cart:
-    """The cart itself, if no checkout is placing an order from it; CheckoutInProgress otherwise."""
-    if _live_claims().filter(cart_uuid=cart.uuid).exists():
-        raise CheckoutInProgress(
-            "This cart is being checked out right now and cannot change. Retry when the checkout has finished.",
-            meta={"idCart": str(cart.uuid)},
-        )
+    """The cart itself, if no checkout is placing an order from it; CheckoutInProgress (409) otherwise."""
+    cart_ensure_unclaimed(cart=cart)
     return cart
 
 
@@ -57,6 +45,6 @@ def guest_carts_merge_at_login(*, anonymous_id: str | None, customer) -> Cart | 
     if not anonymous_id or customer is None:
         return None
     guest_uuids = Cart.objects.filter(**owner_filter(anonymous_id=anonymous_id)).values_list("uuid", flat=True)
-    if _live_claims().filter(cart_uuid__in=list(guest_uuids)).exists():
+    if any(cart_claimed(cart_uuid=cart_uuid) for cart_uuid in guest_uuids):
         return None
     return cart_merge_guest(guest_anonymous_id=anonymous_id, customer=customer)

@@ -70,7 +70,7 @@ def voucher_code_input(request, type_: str) -> str:
 
 def cart_input(request, *, creating: bool) -> dict:
     """name, currency, priceMode and store of a cart (all optional when editing); keyword
-    arguments for ``cart_create``/``cart_update``. Glue serves one store, ``GLUE_STORE``."""
+    arguments for ``cart_create``/``cart_edit``. Glue serves one store, ``GLUE_STORE``."""
     attributes = glue_attributes(request, "carts")
     store = _text(attributes, "store", required=False)
     if store is not None and store != settings.GLUE_STORE:
