@@ -5,10 +5,13 @@
   customer: then only that customer's token (``X-Moltin-Customer-Token`` or
   ``Authorization: Bearer``) opens it. A cart that is not the caller's is 404, exactly like
   a cart that does not exist.
+- **Implicit tokens** (``POST /oauth/access_token`` with ``grant_type=implicit``) identify
+  no one; storefronts send them as ``Authorization: Bearer`` as they do with Elastic Path.
 - **Customer tokens** are the shop's access tokens (``POST /v2/customers/tokens`` or Glue's
   ``/access-tokens``) of a registered customer.
-- **Client-credentials tokens** (a trusted backend) are access tokens of an active staff
-  user, sent as ``Authorization: Bearer``. They may use any cart and read any order.
+- **Client-credentials tokens** (a trusted backend; ``POST /oauth/access_token`` with
+  ``grant_type=client_credentials``, a staff user's username and password as client id and
+  secret) are access tokens of an active staff user, sent as ``Authorization: Bearer``. They may use any cart and read any order.
 - **Account member tokens** (``EP-Account-Management-Authentication-Token``) are the access
   token of the customer who is the account member.
 - **Guest orders** are read with the order's id (a random UUID) together with the id of
@@ -75,7 +78,7 @@ def _customer_of(user) -> Customer | None:
 
 def ep_caller(request) -> Caller:
     """The tokens a request carries; a token that is sent but not valid is 401."""
-    customer = staff = member = None
+    customer = staff = None
     if token := request.headers.get(CUSTOMER_TOKEN_HEADER):
         customer = _customer_of(_user_from_token(token))
         if customer is None:
@@ -84,6 +87,8 @@ def ep_caller(request) -> Caller:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer":
             raise Unauthorized("Use Authorization: Bearer <token>.")
+        if _is_implicit(token):
+            return Caller(customer=customer, member_customer=_member_from(request))
         user = _user_from_token(token)
         if user.is_staff:
             staff = user
@@ -91,11 +96,25 @@ def ep_caller(request) -> Caller:
             customer = _customer_of(user)
             if customer is None:
                 raise Unauthorized("The token does not belong to a customer or a client.")
+    return Caller(customer=customer, staff=staff, member_customer=_member_from(request))
+
+
+def _member_from(request) -> Customer | None:
     if token := request.headers.get(ACCOUNT_TOKEN_HEADER):
         member = _customer_of(_user_from_token(token))
         if member is None:
             raise Unauthorized("The account management token does not belong to an account member.")
-    return Caller(customer=customer, staff=staff, member_customer=member)
+        return member
+    return None
+
+
+def _is_implicit(token: str) -> bool:
+    """A storefront's implicit token (POST /oauth/access_token): valid, and identifying no one."""
+    try:
+        access = AccessToken(token.strip())
+    except TokenError:
+        return False
+    return access.get("grant_type") == "implicit" and "user_id" not in access
 
 
 def ep_guest_id(cart_id: str) -> str:

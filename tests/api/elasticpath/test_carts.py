@@ -149,3 +149,38 @@ def test_an_expired_cart_is_gone(shop, ep, settings):
 
     assert guest_checkout(ep, "forgotten").status_code == 404
     assert ep.get("/v2/carts/forgotten/items").json()["data"] == []  # the id starts a new, empty cart
+
+
+def test_tokens_from_oauth_access_token(shop, ep, client):
+    implicit = client.post("/oauth/access_token", "grant_type=implicit&client_id=storefront",
+                           content_type="application/x-www-form-urlencoded")
+    backend = client.post("/oauth/access_token", {"grant_type": "client_credentials", "client_id": "admin",
+                                                  "client_secret": "admin"})
+    wrong = client.post("/oauth/access_token", {"grant_type": "client_credentials", "client_id": "admin",
+                                                "client_secret": "nope"})
+
+    assert implicit.status_code == backend.status_code == 200
+    assert implicit.json()["token_type"] == "Bearer" and implicit.json()["identifier"] == "implicit"
+    assert wrong.status_code == 401
+    storefront = {"Authorization": f"Bearer {implicit.json()['access_token']}"}
+    add_item(ep, "with-implicit", "066_23294028", 1, **storefront)
+    order = guest_checkout(ep, "with-implicit", **storefront).json()["data"]
+    # An implicit token reads no one's orders; the client-credentials token reads every order.
+    assert ep.get("/v2/orders", **storefront).status_code == 401
+    assert ep.get(f"/v2/orders/{order['id']}", **storefront).status_code == 404
+    staff = {"Authorization": f"Bearer {backend.json()['access_token']}"}
+    assert ep.get(f"/v2/orders/{order['id']}", **staff).status_code == 200
+    assert order["id"] in [o["id"] for o in ep.get("/v2/orders", **staff).json()["data"]]
+
+
+def test_a_customer_logs_in_for_a_customer_token(shop, ep):
+    response = ep.post("/v2/customers/tokens", {"data": {"type": "token", "email": "spencor.hopkin@spryker.com",
+                                                         "password": "change123"}})
+    wrong = ep.post("/v2/customers/tokens", {"data": {"type": "token", "email": "spencor.hopkin@spryker.com",
+                                                      "password": "nope"}})
+
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert (data["type"], data["customer_id"]) == ("token", "DE--1")
+    assert ep.get("/v2/carts/tok", **{"X-Moltin-Customer-Token": data["token"]}).status_code == 200
+    assert wrong.status_code == 401 and wrong.json()["errors"][0]["title"] == "Unauthorized"
