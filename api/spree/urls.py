@@ -1,9 +1,8 @@
 """The Spree API v1 dialect (seed 004), under /api/. Every path also answers with a ``.json`` suffix."""
 
 from django.urls import re_path
-from rest_framework.exceptions import NotFound
 
-from api.spree.views.base import SpreeView
+from api.spree.views.base import UnknownPathView
 
 from api.spree.views.catalog import CountriesView, CountryView, ProductsView, ProductView, StatesView, VariantsView
 from api.spree.views.checkouts import CheckoutAdvanceView, CheckoutCompleteView, CheckoutNextView, CheckoutView
@@ -28,9 +27,5 @@ urlpatterns = [
     re_path(rf"^countries{JSON}", CountriesView.as_view()),
     re_path(rf"^countries/(?P<country_id>[A-Za-z0-9]{{1,18}}){JSON}", CountryView.as_view()),
     re_path(rf"^countries/(?P<country_id>[A-Za-z0-9]{{1,18}})/states{JSON}", StatesView.as_view()),
-    re_path(r"^", type("UnknownPath", (SpreeView,), {"initial": lambda self, request, *a, **k: _not_found()}).as_view()),
+    re_path(r"^", UnknownPathView.as_view()),
 ]
-
-
-def _not_found():
-    raise NotFound()

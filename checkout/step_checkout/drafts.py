@@ -100,7 +100,7 @@ def draft_for_update(*, number: str, caller: Caller) -> CheckoutDraft:
     return found
 
 
-def _locked(draft: CheckoutDraft) -> CheckoutDraft:
+def draft_lock(draft: CheckoutDraft) -> CheckoutDraft:
     """The draft row locked (call inside a transaction); refused while its cart is being placed."""
     locked = (CheckoutDraft.objects.select_for_update(of=("self",))
               .select_related("store", "cart", "customer", "ship_address__country", "bill_address__country")
@@ -149,7 +149,7 @@ def draft_update(*, draft: CheckoutDraft, line_items: list[LineItemChange] = (),
                  email: str | None = None, special_instructions: str | None = None) -> CheckoutDraft:
     """PUT /api/orders/:number — items (both Spree syntaxes), rental fields, e-mail."""
     with transaction.atomic():
-        draft = _locked(draft)
+        draft = draft_lock(draft)
         _apply_rental(draft, rental)
         for change in line_items:
             _apply_item(draft, change)
@@ -178,7 +178,7 @@ def draft_remove_item(*, draft: CheckoutDraft, item_id: int) -> None:
 
 def _change_items(draft: CheckoutDraft, change: LineItemChange) -> CartItem | None:
     with transaction.atomic():
-        draft = _locked(draft)
+        draft = draft_lock(draft)
         item = _apply_item(draft, change)
         _back_to_address(draft)
         rental_check(draft)

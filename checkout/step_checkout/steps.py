@@ -31,7 +31,7 @@ from checkout.exceptions import CheckoutDataInvalid, StepNotReady
 from checkout.inputs import AddressInput, CheckoutData, CustomerInput, RentalInput, ShipmentInput
 from checkout.models import CheckoutDraft, Order, OrderAddress, OrderState
 from checkout.placement import PlacementResult, Shopper, order_place
-from checkout.step_checkout.drafts import _locked, rental_check
+from checkout.step_checkout.drafts import draft_lock, rental_check
 from checkout.step_checkout.preview import DraftPreview, draft_preview
 from core.errors import DomainError
 from customers.models import Country, Region
@@ -102,7 +102,7 @@ def _is_id(value) -> bool:
 def draft_update_checkout(*, draft: CheckoutDraft, update: CheckoutUpdate) -> CheckoutDraft:
     """Apply the data and move on (see the module doc); 422 and nothing changed when no step can be taken."""
     with transaction.atomic():
-        draft = _locked(draft)
+        draft = draft_lock(draft)
         if update.email is not None:
             draft.email = _email(update.email)
         if update.special_instructions is not None:
@@ -219,7 +219,7 @@ def _select_rate(draft: CheckoutDraft, preview: DraftPreview, update: CheckoutUp
 def draft_next(*, draft: CheckoutDraft) -> CheckoutDraft:
     """PUT /api/checkouts/:number/next before confirm: one step (steps nobody needs to fill are passed over)."""
     with transaction.atomic():
-        draft = _locked(draft)
+        draft = draft_lock(draft)
         _walk(draft, draft_preview(draft), passable=set())
         draft.save()
     return draft
@@ -228,7 +228,7 @@ def draft_next(*, draft: CheckoutDraft) -> CheckoutDraft:
 def draft_advance(*, draft: CheckoutDraft) -> CheckoutDraft:
     """PUT /api/checkouts/:number/advance: as far as the rules allow, stopping at confirm."""
     with transaction.atomic():
-        draft = _locked(draft)
+        draft = draft_lock(draft)
         _walk(draft, draft_preview(draft), passable=set(STEPS), must_move=False)
         draft.save()
     return draft

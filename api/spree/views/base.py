@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db.models import Prefetch
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -24,6 +25,13 @@ class SpreeView(APIView):
 
     def get_exception_handler(self):
         return spree_exception_handler
+
+
+class UnknownPathView(SpreeView):
+    """Any other path under /api/: Spree's 404 body rather than Django's page."""
+
+    def initial(self, request, *args, **kwargs):
+        raise NotFound()
 
 
 def spree_store() -> Store:
