@@ -19,14 +19,6 @@ class GuestIdInvalid(DomainError):
     default_detail = "X-Anonymous-Customer-Unique-Id must be 1 to 255 printable characters."
 
 
-class AccessTokenMissing(DomainError):
-    """A customer's own resource asked for without a bearer token (Glue's 002)."""
-
-    code = "002"
-    status = 403
-    default_detail = "Missing access token."
-
-
 # --- Glue's customer and address codes (CustomersRestApiConfig) -----------------------------
 
 

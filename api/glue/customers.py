@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from api.glue.cart_errors import GlueAccessTokenMissing
 from api.glue.documents import resource
 from api.identity import customer_from_bearer
-from customers.exceptions import AccessTokenMissing, CustomerFieldInvalid
+from customers.exceptions import CustomerFieldInvalid
 from customers.models import Address, Customer
 
 ATTRIBUTES = "/data/attributes"
@@ -26,7 +27,7 @@ def glue_customer(request) -> Customer:
     """The customer calling with a bearer token: none is Glue's 403 002, a bad one 401 001."""
     authorization = request.headers.get("Authorization")
     if not authorization or not authorization.strip():
-        raise AccessTokenMissing()
+        raise GlueAccessTokenMissing()
     return customer_from_bearer(authorization)
 
 

@@ -152,7 +152,7 @@ def test_no_token_is_403_002_and_a_bad_token_401_001(glue):
     response = glue.get("/customers/DE--1")
     assert response.status_code == 403
     assert error_of(response) == {"status": "403", "code": "002", "detail": "Missing access token.",
-                                  "source": {"pointer": "/data"}}
+                                  "source": {"pointer": "/headers/Authorization"}}
     response = glue.get("/customers/DE--1", Authorization="Bearer not-a-token")
     assert response.status_code == 401 and error_of(response)["code"] == "001"
 
