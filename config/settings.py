@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",  # the Spree dialect's API keys (X-Spree-Token)
     "django_fsm",
     "django_fsm_log",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, no CDN
     "customers",
     "catalog",
     "carts",
@@ -130,6 +132,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "api.glue.errors.glue_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.StorefrontAutoSchema",  # drf-spectacular, a tag per dialect
+}
+# OpenAPI 3 schema of the three dialects (/api/schema/, /api/docs/, /api/docs/redoc/);
+# the views parse bodies themselves, so api/schema.py describes each operation.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Checkout backend storefront API",
+    "VERSION": "0.1.0",
+    "DESCRIPTION": (
+        "One checkout engine, three storefront dialects: Spryker Glue (JSON:API) at the site root, "
+        "Spree API v1 under /api/, Elastic Path under /v2/. Errors use each dialect's own shape."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.schema.only_storefront_endpoints"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_components"],
 }
 # The store the Glue dialect sells in (Glue serves one store per host).
 GLUE_STORE = env_str("GLUE_STORE", default="DE")

@@ -1,0 +1,1 @@
+"""OpenAPI descriptions of the elasticpath operations (filled in below)."""

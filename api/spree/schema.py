@@ -1,0 +1,1 @@
+"""OpenAPI descriptions of the spree operations (filled in below)."""
