@@ -32,10 +32,18 @@ def guest_cart_add_item(*, anonymous_id: str, store: Store, sku: str, quantity: 
     """Put an item in the guest's cart, creating the cart with it when the guest has none (Glue's
     ``POST /guest-cart-items``). One transaction: a refused item leaves no empty cart behind."""
     with transaction.atomic():
-        cart = carts_for(anonymous_id=anonymous_id).order_by("-is_default", "-updated_at", "-pk").first()
+        cart = _guest_cart(anonymous_id)
         if cart is None:
-            cart = cart_create(store=store, anonymous_id=anonymous_id, name=GUEST_CART_NAME, is_default=True)
+            # Two first items at once (a double click) must not make two carts: creations take turns on
+            # the store's row. FOR NO KEY UPDATE does not block rows that merely reference the store.
+            Store.objects.select_for_update(no_key=True).filter(pk=store.pk).first()
+            cart = _guest_cart(anonymous_id) or cart_create(
+                store=store, anonymous_id=anonymous_id, name=GUEST_CART_NAME, is_default=True)
         return cart_add_item(cart=cart_editable(cart=cart), sku=sku, quantity=quantity)
+
+
+def _guest_cart(anonymous_id: str) -> Cart | None:
+    return carts_for(anonymous_id=anonymous_id).order_by("-is_default", "-updated_at", "-pk").first()
 
 
 def guest_carts_merge_at_login(*, anonymous_id: str | None, customer) -> Cart | None:
