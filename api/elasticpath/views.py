@@ -28,7 +28,7 @@ from catalog.models import Variant
 from checkout.cart_claims import cart_ensure_unclaimed
 from checkout.order_payments import order_payment_transact, order_transaction_capture, order_transaction_refund
 from checkout.order_reads import order_visible, orders_visible
-from checkout.order_updates import order_update_references
+from checkout.order_updates import order_update_addresses, order_update_references
 from checkout.services import order_apply_staff_transition
 from customers.services import customer_authenticate
 from payments.models import PaymentTransaction
@@ -294,6 +294,12 @@ class OrderView(EPView):
                 raise EPError("Cancelling an order needs a client-credentials token.", status=403,
                               title="Forbidden")
             order_apply_staff_transition(order_id=order.pk, transition="cancel", by=caller.staff)
+        if "billing_address" in data or "shipping_address" in data:
+            order_update_addresses(
+                order_id=order.pk,
+                billing=address_input(data, "billing_address") if "billing_address" in data else None,
+                shipping=address_input(data, "shipping_address") if "shipping_address" in data else None,
+            )
         order_update_references(
             order_id=order.pk,
             order_number=text(data, "order_number", max_length=64) if "order_number" in data else None,

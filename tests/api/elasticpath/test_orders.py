@@ -87,3 +87,27 @@ def test_a_backend_cancels_an_order_and_its_stock_comes_back(shop, ep, backend_t
     assert by_backend.json()["data"]["status"] == "cancelled"
     assert Order.objects.get(uuid=order["id"]).state == OrderState.CANCELED
     assert StockItem.objects.get(pk=stock.pk).count_on_hand == stock.count_on_hand
+
+
+def test_addresses_change_until_the_order_ships_and_only_within_the_country(shop, ep):
+    from tests.api.elasticpath.helpers import BERLIN
+
+    order = _place(ep, "addr-cart")
+    headers = {"X-Moltin-Cart-Id": "addr-cart"}
+    moved = {**BERLIN, "line_1": "Unter den Linden 5", "postcode": "10117"}
+
+    changed = ep.put(f"/v2/orders/{order['id']}", {"data": {"type": "order", "shipping_address": moved,
+                                                            "billing_address": moved}}, **headers)
+    abroad = ep.put(f"/v2/orders/{order['id']}", {"data": {"type": "order", "shipping_address": {
+        **BERLIN, "country": "AT", "postcode": "1010", "region": ""}}}, **headers)
+    invalid = ep.put(f"/v2/orders/{order['id']}", {"data": {"type": "order", "billing_address": {
+        **BERLIN, "postcode": "x"}}}, **headers)
+
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["data"]["shipping_address"]["line_1"] == "Unter den Linden 5"
+    assert changed.json()["data"]["billing_address"]["postcode"] == "10117"
+    placed = Order.objects.get(uuid=order["id"])
+    assert placed.shipments.get().address.address1 == "Unter den Linden 5"
+    assert abroad.status_code == 422
+    assert invalid.status_code == 422
+    assert Order.objects.get(uuid=order["id"]).bill_address.zip_code == "10117"
