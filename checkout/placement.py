@@ -198,13 +198,15 @@ def _finalize(plan: Plan, attempt, authorization, *, token: str, key: str | None
             raise CheckoutInProgress()
         if _cart_lines(cart) != plan.cart_lines:
             raise OrderCannotBePlaced("The cart changed while it was being checked out; review it and try again.")
+        if not keep_cart:
+            # Early, so that the store's reference counter (taken near the end) is held briefly;
+            # a failure below rolls the deletion back with everything else.
+            cart.delete()
         order = order_write(plan=plan, attempt=attempt, authorization=authorization, shopper=shopper)
         result = PlacementResult(order=order, redirect_url=authorization.redirect_url if authorization else "")
         if key:
             idempotency_complete(scope=shopper.scope, operation="place_order", key=key, order=order,
                                  result={"redirect_url": result.redirect_url})
-        if not keep_cart:
-            cart.delete()
     return result
 
 
