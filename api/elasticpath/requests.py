@@ -144,3 +144,14 @@ def checkout_input(request) -> CheckoutRequest:
     email = text(customer, "email", field="data.customer.email", required=True)
     return CheckoutRequest(way="guest", customer=CustomerInput(email=email, first_name=first, last_name=last),
                            **common)
+
+
+def page_params(request, *, default_limit: int = 25, max_limit: int = 100) -> tuple[int, int]:
+    """``page[limit]`` (1..100, default 25) and ``page[offset]`` (0 or more) of a list request."""
+    values = []
+    for name, default, low, high in (("limit", default_limit, 1, max_limit), ("offset", 0, 0, 10**9)):
+        raw = request.query_params.get(f"page[{name}]", str(default)).strip()
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise invalid(f"page[{name}]", f"page[{name}] must be a whole number from {low} to {high}.")
+        values.append(int(raw))
+    return values[0], values[1]

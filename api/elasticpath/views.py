@@ -12,7 +12,7 @@ from api.elasticpath.checkout import ep_checkout
 from api.elasticpath.errors import EPError, ep_exception_handler
 from api.elasticpath.identity import CART_ID_HEADER, ep_caller, ep_cart, ep_guest_id, valid_cart_id
 from api.elasticpath.requests import (
-    address_input, cart_item_input, checkout_input, data_object, ep_data, invalid, quantity, text,
+    address_input, cart_item_input, checkout_input, data_object, ep_data, invalid, page_params, quantity, text,
 )
 from api.glue.documents import PlainJSONParser
 from carts.exceptions import ItemNotInCart
@@ -274,9 +274,14 @@ class OrdersView(EPView):
         if caller.customer is None and not caller.is_backend:
             raise EPError("Listing orders needs a customer token or a client-credentials token.", status=401,
                           title="Unauthorized")
-        orders = orders_visible(customer=caller.customer, everyone=caller.is_backend)[:100]
-        return Response({"data": [doc.order_resource(request, o) for o in orders],
-                         "meta": {"results": {"total": len(orders)}}})
+        limit, offset = page_params(request)
+        orders = orders_visible(customer=caller.customer, everyone=caller.is_backend)
+        total = orders.count()
+        page = list(orders[offset:offset + limit])
+        return Response({"data": [doc.order_resource(request, o) for o in page],
+                         "meta": {"page": {"limit": limit, "offset": offset, "current": offset // limit + 1,
+                                           "total": max(-(-total // limit), 1)},
+                                  "results": {"total": total}}})
 
 
 class OrderView(EPView):

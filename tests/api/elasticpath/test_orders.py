@@ -111,3 +111,17 @@ def test_addresses_change_until_the_order_ships_and_only_within_the_country(shop
     assert abroad.status_code == 422
     assert invalid.status_code == 422
     assert Order.objects.get(uuid=order["id"]).bill_address.zip_code == "10117"
+
+
+def test_orders_come_in_pages(shop, ep, backend_token):
+    staff = {"Authorization": f"Bearer {backend_token}"}
+    total = Order.objects.filter(reference__isnull=False).count()
+
+    first = ep.get("/v2/orders?page[limit]=2", **staff).json()
+    second = ep.get("/v2/orders?page[limit]=2&page[offset]=2", **staff).json()
+
+    assert len(first["data"]) == 2 and first["meta"]["results"]["total"] == total
+    assert first["meta"]["page"] == {"limit": 2, "offset": 0, "current": 1, "total": -(-total // 2)}
+    assert not {o["id"] for o in first["data"]} & {o["id"] for o in second["data"]}
+    assert ep.get("/v2/orders?page[limit]=1000", **staff).status_code == 400
+    assert ep.get("/v2/orders?page[offset]=-1", **staff).status_code == 400
