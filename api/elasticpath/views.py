@@ -320,7 +320,8 @@ class OrderItemsView(EPView):
 
 
 class OrderPaymentsView(EPView):
-    """POST /v2/orders/:id/payments with the manual gateway: ``authorize`` or ``purchase``."""
+    """POST /v2/orders/:id/payments with the manual gateway: ``authorize`` (the shopper will pay offline;
+    the order's owner may say so) or ``purchase`` (the money arrived: staff only)."""
 
     def post(self, request, order_id):
         data = data_object(request)
@@ -328,8 +329,11 @@ class OrderPaymentsView(EPView):
         if gateway != "manual":
             raise EPError(f"The gateway {gateway!r} is not enabled; use \"manual\".", meta={"gateway": gateway[:40]},
                           status=422, title="Gateway not enabled")
-        _, order = _order_for(request, order_id)
-        made = order_payment_transact(order_id=order.pk, action=text(data, "method", required=True))
+        caller, order = _order_for(request, order_id)
+        method = text(data, "method", required=True)
+        if method != "authorize":
+            _backend_only(caller, "Recording money taken through the manual gateway")
+        made = order_payment_transact(order_id=order.pk, action=method)
         return Response({"data": doc.transaction_resource(order, _transaction(made))})
 
 
@@ -344,15 +348,24 @@ class OrderTransactionsView(EPView):
                                   for p in order.payments.all() for t in p.transactions.all()]})
 
 
+def _backend_only(caller, what: str) -> None:
+    """The manual gateway records money that moved outside the shop: only staff (a client-credentials
+    token) may say it did, never the shopper whose order it is."""
+    if not caller.is_backend:
+        raise EPError(f"{what} needs a client-credentials token.", status=403, title="Forbidden")
+
+
 class TransactionCaptureView(EPView):
     def post(self, request, order_id, transaction_id):
-        _, order = _order_for(request, order_id)
+        caller, order = _order_for(request, order_id)
+        _backend_only(caller, "Capturing a payment")
         made = order_transaction_capture(order_id=order.pk, transaction_uuid=transaction_id)
         return Response({"data": doc.transaction_resource(order, _transaction(made))})
 
 
 class TransactionRefundView(EPView):
     def post(self, request, order_id, transaction_id):
-        _, order = _order_for(request, order_id)
+        caller, order = _order_for(request, order_id)
+        _backend_only(caller, "Refunding a payment")
         made = order_transaction_refund(order_id=order.pk, transaction_uuid=transaction_id)
         return Response({"data": doc.transaction_resource(order, _transaction(made))})
