@@ -146,7 +146,11 @@ def ep_store(request) -> Store:
         store = Store.objects.filter(default_currency=currency, is_active=True).order_by("pk").first()
         if store is not None:
             return store
-    return Store.objects.get(code=settings.ELASTICPATH_STORE)
+    store = Store.objects.filter(code=settings.ELASTICPATH_STORE).first()
+    if store is None:
+        raise EPError(f"The shop has no store {settings.ELASTICPATH_STORE!r} (ELASTICPATH_STORE) to keep carts in.",
+                      status=503, title="Service Unavailable")
+    return store
 
 
 def ep_cart(request, caller: Caller, cart_id: str, *, create: bool = False) -> Cart:
