@@ -52,10 +52,12 @@ INSTALLED_APPS = [
     "payments",
     "discounts",
     "checkout",
+    "events",  # order events outbox, webhooks, the order confirmation e-mail
 ]
 
 MIDDLEWARE = [
     "api.guards.RejectNulMiddleware",
+    "core.request_log.RequestLogMiddleware",  # one JSON line per request, no secrets
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,7 +171,35 @@ SIMPLE_JWT = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json_line": {"format": "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 "requests": {"class": "logging.StreamHandler", "formatter": "json_line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    "filters": {"redact": {"()": "core.request_log.RedactSecrets"}},
+    "loggers": {
+        # One JSON line per request (core.request_log), printed as is for log shippers.
+        "shop.requests": {"handlers": ["requests"], "level": env_str("REQUEST_LOG_LEVEL", default="INFO"),
+                          "propagate": False},
+        # Django names paths and queries in these: no card numbers or tokens in them.
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"handlers": ["console"], "filters": ["redact"], "level": "INFO", "propagate": False},
+    },
 }
+
+# E-MAIL: the order confirmation (templates/emails/). Console in development: mails are printed.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="shop@example.com")
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
+
+# WEBHOOKS: order events (events/) POSTed by `manage.py deliver_webhooks`, signed with
+# X-Shop-Signature: sha256=<HMAC-SHA256 of the body with WEBHOOK_SECRET>.
+WEBHOOK_URLS = env_list("WEBHOOK_URLS", default=[])
+WEBHOOK_SECRET = env_str("WEBHOOK_SECRET", default="")
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", default=16)  # ~1.5 days of retries (30 s doubling, 6 h cap)

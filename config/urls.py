@@ -4,6 +4,7 @@ from django.urls import include, path
 from api.schema import RedocView, SchemaView, SwaggerView  # the schema, with every operation described
 
 from api.elasticpath.oauth import AccessTokenView
+from api.health import health
 
 admin.site.site_header = "Shop backoffice"
 admin.site.site_title = "Shop backoffice"
@@ -18,5 +19,6 @@ urlpatterns = [
     path("api/", include("api.spree.urls")),
     path("v2/", include("api.elasticpath.urls")),
     path("oauth/access_token", AccessTokenView.as_view(), name="ep-access-token"),  # Elastic Path's tokens
+    path("health", health, name="health"),  # load balancers: 200 when the database answers, else 503
     path("", include("api.glue.urls")),
 ]
