@@ -90,3 +90,29 @@ def test_staff_with_an_api_key_see_any_order(spree):
     staff = Token.objects.create(user=get_user_model().objects.get(username="admin"))
     response = spree.get(f"/api/orders/{guest['number']}.json", **{"X-Spree-Token": staff.key})
     assert response.status_code == 200 and response.json()["number"] == guest["number"]
+
+
+def test_a_registered_customer_changes_line_items_and_selects_the_shipping_rate(spree, us_ids, rental_dates):
+    start, end = rental_dates
+    order = spree.post("/api/orders.json", {"order": {"line_items": [{"variant_id": 6, "quantity": 1}]}}, **KEY).json()
+    number = order["number"]
+    response = spree.post(f"/api/orders/{number}/line_items.json", {"line_item": {"variant_id": 1, "quantity": 2}},
+                          **KEY)
+    assert response.status_code == 422  # the tote is rented: dates and zipcode first
+    assert list(response.json()["errors"]) == ["rental_start_date"]
+    response = spree.put(f"/api/orders/{number}.json", {"order": {
+        "line_items": {"0": {"id": order["line_items"][0]["id"], "quantity": 2}, "1": {"variant_id": 1, "quantity": 2}},
+        "rental_start_date": start, "rental_end_date": end, "zipcode": "90064"}}, **KEY)
+    assert response.status_code == 200, response.json()
+    assert sorted((li["variant_id"], li["quantity"]) for li in response.json()["line_items"]) == [(1, 2), (6, 2)]
+    spree.put(f"/api/checkouts/{number}/next.json", **KEY)
+    at_payment = spree.put(f"/api/checkouts/{number}.json", {"order": {
+        "bill_address_attributes": address(us_ids), "ship_address_attributes": address(us_ids)}}, **KEY).json()
+    shipment = at_payment["shipments"][0]
+    response = spree.put(f"/api/checkouts/{number}.json", {"order": {
+        "shipments_attributes": {"0": {"selected_shipping_rate_id": shipment["shipping_rates"][0]["id"],
+                                       "id": shipment["id"]}},
+        "payments_attributes": [{"payment_method_id": "2"}]}}, **KEY)
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == "confirm"
+    assert response.json()["shipments"][0]["selected_shipping_rate"]["shipping_method_id"] == 6
