@@ -7,6 +7,7 @@ cannot use is a 422).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from api.elasticpath.errors import EPError
@@ -151,7 +152,7 @@ def page_params(request, *, default_limit: int = 25, max_limit: int = 100) -> tu
     values = []
     for name, default, low, high in (("limit", default_limit, 1, max_limit), ("offset", 0, 0, 10**9)):
         raw = request.query_params.get(f"page[{name}]", str(default)).strip()
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not re.fullmatch(r"[0-9]{1,10}", raw) or not low <= int(raw) <= high:
             raise invalid(f"page[{name}]", f"page[{name}] must be a whole number from {low} to {high}.")
         values.append(int(raw))
     return values[0], values[1]

@@ -184,3 +184,27 @@ def test_a_customer_logs_in_for_a_customer_token(shop, ep):
     assert (data["type"], data["customer_id"]) == ("token", "DE--1")
     assert ep.get("/v2/carts/tok", **{"X-Moltin-Customer-Token": data["token"]}).status_code == 200
     assert wrong.status_code == 401 and wrong.json()["errors"][0]["title"] == "Unauthorized"
+
+
+@pytest.mark.parametrize("headers", [
+    {"Authorization": "Bearer"}, {"Authorization": "Bearer "}, {"Authorization": "Basic YWRtaW46YWRtaW4="},
+    {"Authorization": "Bearer ü"}, {"Authorization": "Bearer " + "a" * 5000},
+    {"X-Moltin-Customer-Token": "x.y.z"},
+    {"EP-Account-Management-Authentication-Token": "nope"},
+])
+def test_tokens_that_are_not_ours_are_401_never_500(shop, ep, headers):
+    response = ep.get("/v2/carts/tokens", **headers)
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["title"] == "Unauthorized"
+
+
+@pytest.mark.parametrize("query", ["page[limit]=²", "page[limit]=abc", "page[offset]=1e3", "page[limit]="])
+def test_odd_page_parameters_are_400(shop, ep, backend_token, query):
+    response = ep.get(f"/v2/orders?{query}", **{"Authorization": f"Bearer {backend_token}"})
+
+    assert response.status_code == 400
+
+
+def test_an_unknown_currency_header_is_400(shop, ep):
+    assert add_item(ep, "odd", "066_23294028", 1, **{"X-Moltin-Currency": "XYZ"}).status_code == 400
