@@ -117,6 +117,7 @@ def test_stale_claims_are_removed_unless_money_is_held_for_their_cart():
     assert "Checkout claims of placements that did not finish: 2" in report and "money held for it" in report
     reconcile("--fix")
     assert set(CheckoutClaim.objects.values_list("pk", flat=True)) == {fresh.pk, held.pk}
+    assert not CheckoutClaim.objects.filter(cart_uuid=stale.cart_uuid).exists()
 
 
 def test_nothing_to_reconcile_says_so():
