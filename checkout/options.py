@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef
 
 from carts.models import Cart
 from catalog.models import TaxRate
@@ -20,7 +20,9 @@ from checkout.inputs import AddressInput, CheckoutData
 from core.identifiers import parse_uuid
 from customers.models import Address, CompanyUnitAddress, Country, Customer
 from payments.models import PaymentMethod, PaymentPlugin, PaymentProvider
-from shipping.models import ShipmentMethod, ShipmentMethodPrice
+from checkout.addressing import countries_for
+from checkout.shipment_methods import delivers_to, shipment_methods_for
+from shipping.models import ShipmentMethod
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,12 @@ def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data:
     if cart is None:
         raise CartNotFound(meta={"idCart": str(cart_uuid)})
     registered = customer if customer is not None and not customer.is_guest else None
-    ship_to = _country_of(data.shipments[0].address if data.shipments else None, registered)
-    bill_to = _country_of(data.billing_address, registered)
+    countries = countries_for([data.billing_address, *(s.address for s in data.shipments[:1])])
+    ship_to = _country_of(data.shipments[0].address if data.shipments else None, registered, countries)
+    bill_to = _country_of(data.billing_address, registered, countries)
     methods = _shipment_methods(cart, ship_to)
     chosen = {s.method_id for s in data.shipments}
+    payment_methods = _payment_methods(bill_to)
     return CheckoutOptions(
         cart=cart,
         addresses=list(registered.addresses.select_related("country", "region")) if registered else [],
@@ -67,14 +71,14 @@ def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data:
             CompanyUnitAddress.objects.filter(business_units__members__customer=registered)
             .select_related("country", "region").distinct()
         ) if registered else [],
-        payment_providers=_payment_providers(cart, bill_to),
+        payment_providers=_payment_providers(cart, payment_methods),
         shipment_methods=methods,
         selected_shipment_methods=[m for m in methods if m.method.pk in chosen],
-        selected_payment_methods=_selected_payment_methods(data),
+        selected_payment_methods=_selected_payment_methods(data, payment_methods),
     )
 
 
-def _country_of(address: AddressInput | None, customer: Customer | None) -> Country | None:
+def _country_of(address: AddressInput | None, customer: Customer | None, countries: dict[str, Country]) -> Country | None:
     """The country an address is in; an address id must be the shopper's own."""
     if address is None:
         return None
@@ -89,46 +93,43 @@ def _country_of(address: AddressInput | None, customer: Customer | None) -> Coun
         if found is None or customer is None:
             raise AddressNotOwned(pointer="/data/attributes/shippingAddress/idCompanyBusinessUnitAddress")
         return found.country
-    return Country.objects.filter(iso2_code=address.iso2_code.strip().upper()).first() if address.iso2_code else None
+    return countries.get(address.iso2_code.strip().upper()) if address.iso2_code else None
 
 
 def _shipment_methods(cart: Cart, country: Country | None) -> list[ShipmentMethodOption]:
-    currency = cart.currency or cart.store.default_currency
-    methods = (
-        ShipmentMethod.objects.filter(is_active=True, carrier__is_active=True)
-        .select_related("carrier", "tax_set")
-        .prefetch_related(
-            Prefetch("prices", queryset=ShipmentMethodPrice.objects.filter(currency=currency), to_attr="prices_here"),
-            "zones__countries", "stores",
-        )
-        .order_by("pk")
-    )
+    methods = shipment_methods_for(cart=cart, currency=cart.currency or cart.store.default_currency).values()
     tax_country = country or cart.store.country
-    rates = {(r.tax_set_id, r.country_id): r.rate for r in TaxRate.objects.filter(tax_set__shipment_methods__isnull=False)}
+    set_ids = {method.tax_set_id for method in methods} - {None}
+    rates = {(r.tax_set_id, r.country_id): r.rate for r in TaxRate.objects.filter(tax_set_id__in=set_ids)}
     options = []
     for method in methods:
-        stores, zones = method.stores.all(), method.zones.all()
-        price = method.prices_here[0].amount_for(cart.price_mode) if method.prices_here else None
-        if price is None or (stores and cart.store not in stores):
+        if method.cost_here is None or not method.serves_store:
             continue
-        if country is not None and zones and not any(country in zone.countries.all() for zone in zones):
+        if country is not None and not delivers_to(method, country):
             continue
         rate = None
         if method.tax_set_id:
             rate = rates.get((method.tax_set_id, tax_country.pk if tax_country else None),
                              rates.get((method.tax_set_id, None)))
-        options.append(ShipmentMethodOption(method=method, price=price, tax_rate=rate))
+        options.append(ShipmentMethodOption(method=method, price=method.cost_here, tax_rate=rate))
     return options
 
 
-def _payment_providers(cart: Cart, billing_country: Country | None) -> list[PaymentProviderOption]:
+def _payment_methods(billing_country: Country | None) -> list[PaymentMethod]:
+    """The active methods, each with ``offered_here``: not restricted to other billing countries."""
+    countries = PaymentMethod.countries.through.objects.filter(paymentmethod_id=OuterRef("pk"))
+    here = countries.filter(country_id=billing_country.pk) if billing_country else countries.none()
+    return list(
+        PaymentMethod.objects.filter(is_active=True, provider__is_active=True).select_related("provider")
+        .annotate(offered_here=~Exists(countries) | Exists(here)).order_by("provider__name", "position", "pk")
+    )
+
+
+def _payment_providers(cart: Cart, methods: list[PaymentMethod]) -> list[PaymentProviderOption]:
     has_gift_card = cart.items.filter(variant__product__is_gift_card=True).exists()
-    methods = (PaymentMethod.objects.filter(is_active=True, provider__is_active=True)
-               .select_related("provider").prefetch_related("countries").order_by("provider__name", "position", "pk"))
     offered: dict[int, PaymentProviderOption] = {}
     for method in methods:
-        countries = method.countries.all()
-        if countries and (billing_country is None or billing_country not in countries):
+        if not method.offered_here:
             continue
         if has_gift_card and method.plugin == PaymentPlugin.DUMMY_INVOICE:
             continue
@@ -136,10 +137,7 @@ def _payment_providers(cart: Cart, billing_country: Country | None) -> list[Paym
     return list(offered.values())
 
 
-def _selected_payment_methods(data: CheckoutData) -> list[PaymentMethod]:
+def _selected_payment_methods(data: CheckoutData, methods: list[PaymentMethod]) -> list[PaymentMethod]:
     names = {(str(p.get("paymentProviderName", "")).lower(), str(p.get("paymentMethodName", "")).lower())
              for p in data.payments}
-    if not names:
-        return []
-    methods = PaymentMethod.objects.filter(is_active=True).select_related("provider")
     return [m for m in methods if (m.provider.name.lower(), m.name.lower()) in names]

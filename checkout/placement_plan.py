@@ -20,6 +20,7 @@ from checkout.addressing import countries_for, order_address_from
 from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismatch
 from checkout.inputs import CheckoutData, RentalInput
 from checkout.models import OrderAddress
+from checkout.shipment_methods import delivers_to, shipment_methods_for
 from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, Totals, calculate
 from customers.models import Country, Customer
 from discounts.selectors import discounts_for_cart
@@ -27,7 +28,7 @@ from payments.exceptions import InvalidPaymentMethod
 from payments.models import PaymentMethod
 from payments.rules import payment_requests_check
 from shipping.exceptions import InsufficientStock
-from shipping.models import ShipmentMethod, ShipmentMethodPrice
+from shipping.models import ShipmentMethod
 from shipping.selectors import stock_locations_serving, variant_availability
 
 
@@ -148,7 +149,7 @@ def _shipments(cart, items, data, customer, countries, currency) -> list[Planned
     base = data.pointer("shipments", "/data/attributes/shipments")
     if not data.shipments:
         raise CheckoutDataInvalid("Choose a shipment method.", pointer=data.pointer("shipment", "/data/attributes/shipment"))
-    methods = _methods([s.method_id for s in data.shipments], cart, currency)
+    methods = shipment_methods_for(cart=cart, currency=currency, ids=[s.method_id for s in data.shipments])
     skus_by_shipment = _assign_items(items, data, base)
     planned = []
     for n, (given, skus) in enumerate(zip(data.shipments, skus_by_shipment)):
@@ -167,36 +168,12 @@ def _shipments(cart, items, data, customer, countries, currency) -> list[Planned
     return planned
 
 
-def _methods(ids, cart: Cart, currency: str) -> dict[int, ShipmentMethod]:
-    """The chosen methods, each with its cost here, whether it serves the cart's store, and the
-    countries its zones deliver to (``zone_country_ids``; None: no zones, everywhere). Two queries."""
-    wanted = [i for i in ids if isinstance(i, int)]
-    amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
-    stores = ShipmentMethod.stores.through.objects.filter(shipmentmethod_id=OuterRef("pk"))
-    methods = {
-        m.pk: m for m in ShipmentMethod.objects.filter(pk__in=wanted, is_active=True, carrier__is_active=True)
-        .select_related("carrier", "tax_set")
-        .annotate(
-            cost_here=Subquery(ShipmentMethodPrice.objects.filter(method=OuterRef("pk"), currency=currency)
-                               .values(amount)[:1]),
-            has_stores=Exists(stores), in_store=Exists(stores.filter(store_id=cart.store_id)),
-        )
-    }
-    for method in methods.values():
-        method.zone_country_ids = None
-    zones = ShipmentMethod.zones.through.objects.filter(shipmentmethod_id__in=list(methods))
-    for method_id, country_id in zones.values_list("shipmentmethod_id", "zone__countries"):
-        method = methods[method_id]
-        method.zone_country_ids = (method.zone_country_ids or set()) | ({country_id} if country_id else set())
-    return methods
-
-
 def _usable_method(method, cart: Cart, country: Country, pointer: str, given_id) -> ShipmentMethod:
     if method is None:
         raise CheckoutDataInvalid(f"There is no shipment method {given_id!r}.", pointer=pointer)
-    if method.has_stores and not method.in_store:
+    if not method.serves_store:
         raise CheckoutDataInvalid(f"{method.name} is not offered in this store.", pointer=pointer)
-    if method.zone_country_ids is not None and country.pk not in method.zone_country_ids:
+    if not delivers_to(method, country):
         raise CheckoutDataInvalid(f"{method.name} does not deliver to {country.name}.", pointer=pointer)
     if method.cost_here is None:
         raise CheckoutDataInvalid(f"{method.name} has no price in {cart.currency or cart.store.default_currency}.",
