@@ -20,7 +20,7 @@ from carts.exceptions import (
     VoucherNotInCart,
 )
 from core.errors import DomainError, NotFound
-from customers.exceptions import GuestIdInvalid
+from customers.exceptions import CustomerFieldInvalid, GuestIdInvalid
 from customers.models import Customer
 from discounts.exceptions import VoucherNotApplicable, VoucherNotFound
 from shipping.exceptions import InsufficientStock
@@ -88,18 +88,12 @@ class GlueAccessTokenMissing(DomainError):
     default_detail = "Missing access token."
 
 
-class GlueValidationFailed(DomainError):
-    """The Glue application's request validation: a required attribute missing or of the wrong kind."""
+class GlueValidationFailed(CustomerFieldInvalid):
+    """The Glue application's request validation (901, declared once by ``CustomerFieldInvalid``):
+    a cart attribute missing or of the wrong kind; ``pointer=`` names it."""
 
-    code = "901"
-    status = 422
     pointer = "/data/attributes"
     default_detail = "The request attributes are not valid."
-
-    def __init__(self, detail: str | None = None, *, pointer: str | None = None, meta: dict | None = None):
-        super().__init__(detail, meta=meta)
-        if pointer:
-            self.pointer = pointer
 
 
 class GlueVoucherNotFound(NotFound):
