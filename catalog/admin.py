@@ -4,9 +4,7 @@ from catalog.models import (
     Price, Product, ProductOption, ProductOptionPrice, ProductTranslation, Store, TaxRate, TaxSet, Variant,
 )
 from core.admin_display import (
-    EditedFieldsInlineFormSet,
     PriceAmountsForm,
-    ShownValueMixin,
     WithRelatedMixin,
     money_field,
 )
@@ -82,16 +80,22 @@ class PriceInline(WithRelatedMixin, admin.TabularInline):
     extra = 0
 
 
-class StockItemInline(ShownValueMixin, WithRelatedMixin, admin.TabularInline):
-    """Stock counts change under the page as orders come in: rows write only what staff edited."""
+class StockItemInline(WithRelatedMixin, admin.TabularInline):
+    """The variant's stock per location, to read: counts are set on each stock item's own page,
+    through the stock service that keeps the audit of who changed what (shipping.admin)."""
 
     model = StockItem
     select_related = ("variant", "stock_location")
-    formset = EditedFieldsInlineFormSet
-    compare_to_shown = ("count_on_hand",)
     extra = 0
     fields = ("stock_location", "count_on_hand", "backorderable", "is_never_out_of_stock", "updated_at")
-    readonly_fields = ("updated_at",)
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Variant)

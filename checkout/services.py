@@ -1,14 +1,16 @@
 """Writes to orders. Each public function is one transaction that row-locks what it changes."""
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from checkout.exceptions import OrderTransitionForbidden, OrderTransitionNotAllowed
 from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, OrderShipmentState, OrderState
 from checkout.selectors import order_get_for_update
+from payments.exceptions import PaymentTransactionNotAllowed
 from payments.models import Payment, PaymentState
-from shipping.models import Shipment, ShipmentState
+from payments.services import payment_transaction_capture, payment_transaction_refund, payment_transaction_void
+from shipping.models import Shipment, ShipmentState, StockAllocation
 from shipping.selectors import stock_location_ids_for
 from shipping.services import StockRequest, stock_release, stock_reserve
 
@@ -186,3 +188,124 @@ def order_reference_next(*, store) -> str:
         )
         (number,) = cursor.fetchone()
     return f"{store.code}--{number}"
+
+
+# --- staff actions on an order's shipments and payments (the order page's buttons) -------------
+
+# The order states in which its shipments may leave.
+SHIPPABLE_ORDER_STATES = (OrderState.COMPLETE,)
+
+
+def shipment_ship(*, shipment: Shipment, tracking: str, by) -> Shipment:
+    """Hand a shipment of a placed order to its carrier with the carrier's tracking number, as ``by``.
+
+    A shipment is shipped when it is ready; a pending one of an order that is paid becomes
+    ready first (Spree's rule: a shipment waits for its order's payment). Brings the order's
+    shipment_state in line. Raises OrderTransitionNotAllowed when the order or the shipment
+    cannot ship (or the tracking number is missing), OrderTransitionForbidden when ``by``
+    lacks ``shipping.ship_shipment``; nothing changes then.
+    """
+    tracking = (tracking or "").strip()
+    with transaction.atomic():
+        order = order_get_for_update(order_id=shipment.order_id)
+        shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if order.state not in SHIPPABLE_ORDER_STATES:
+            raise OrderTransitionNotAllowed(
+                f"Order {order} is {order.get_state_display().lower()}: its shipments cannot ship.",
+                meta={"state": order.state, "transition": "ship"})
+        if not _may(shipment.ship, ShipmentState.READY, shipment, by):
+            raise OrderTransitionForbidden(meta={"transition": "ship"})
+        if shipment.state == ShipmentState.PENDING:
+            if order.payment_state != OrderPaymentState.PAID:
+                raise OrderTransitionNotAllowed(
+                    f"Shipment {shipment} waits for the payment of order {order}: capture it first.",
+                    meta={"state": shipment.state, "transition": "ship"})
+            if not can_proceed(shipment.ready):
+                raise OrderTransitionNotAllowed(f"Shipment {shipment} has no shipment method: it cannot ship.",
+                                                meta={"state": shipment.state, "transition": "ship"})
+            shipment.ready(by=by)
+            shipment.save()
+            order_update_states(order=order, by=by)  # the order's shipments are ready before one ships
+        if not can_proceed(shipment.ship):
+            raise OrderTransitionNotAllowed(
+                f"Shipment {shipment} is {shipment.get_state_display().lower()}: it cannot ship.",
+                meta={"state": shipment.state, "transition": "ship"})
+        if not tracking:
+            raise OrderTransitionNotAllowed("A tracking number is needed to ship.", meta={"transition": "ship"})
+        shipment.ship(tracking=tracking, by=by)
+        shipment.save()
+        order_update_states(order=order, by=by)
+        order.save()
+    return shipment
+
+
+def payment_capture(*, payment: Payment, by) -> Payment:
+    """Take the authorised money of an order's payment, as ``by``; a paid order's shipments become ready."""
+    return _payment_act(payment, "capture", by=by)
+
+
+def payment_refund(*, payment: Payment, by) -> Payment:
+    """Give back everything captured on an order's payment, as ``by``."""
+    return _payment_act(payment, "refund", by=by)
+
+
+def payment_void(*, payment: Payment, by) -> Payment:
+    """Give back an authorisation nothing was captured on, as ``by``."""
+    return _payment_act(payment, "void", by=by)
+
+
+def _payment_act(payment: Payment, action: str, *, by) -> Payment:
+    """One payment action under the order's and the payment's row locks, refusals first: the order's
+    state, the permission, then the payment's own state (PaymentTransactionNotAllowed)."""
+    with transaction.atomic():
+        order = order_get_for_update(order_id=payment.order_id)
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=payment.pk)
+        if not order.is_placed or (action == "capture" and order.state != OrderState.COMPLETE):
+            raise OrderTransitionNotAllowed(
+                f"Order {order} is {order.get_state_display().lower()}: its payment cannot be {_DONE[action]}.",
+                meta={"state": order.state, "transition": action})
+        source = PaymentState.COMPLETED if action == "refund" else PaymentState.PENDING
+        if not _may(getattr(payment, action), source, payment, by):
+            raise OrderTransitionForbidden(meta={"transition": action})
+        if action == "capture" and payment.state != PaymentState.PENDING:
+            # A payment still at checkout or processing waits for the shopper or the provider, not for staff.
+            raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
+                                               f"only an authorised payment can be captured.",
+                                               meta={"state": payment.state})
+        if action == "capture":
+            payment_transaction_capture(payment=payment, gateway=payment.method.plugin, by=by)
+        elif action == "refund":
+            payment_transaction_refund(payment=payment, gateway=payment.method.plugin, by=by)
+        else:
+            payment_transaction_void(payment=payment, by=by)
+        order_update_states(order=order, by=by)
+        if action == "capture":
+            _ready_paid_shipments(order, by=by)
+        order.save()
+    return payment
+
+
+_DONE = {"capture": "captured", "refund": "refunded", "void": "voided"}
+
+
+def _may(bound_transition, source: str, obj, by) -> bool:
+    """Whether ``by`` holds the permission of a transition (as declared from ``source``)."""
+    declared = bound_transition._django_fsm.get_transition(source)
+    return by is not None and declared is not None and declared.has_perm(obj, by)
+
+
+def _ready_paid_shipments(order: Order, *, by) -> None:
+    """A paid order's pending shipments with a method are ready to ship (Spree's rule), unless
+    part of their stock is backordered."""
+    if order.payment_state != OrderPaymentState.PAID:
+        return
+    waiting = (StockAllocation.objects.filter(line_item__shipment_id=models.OuterRef("pk"), backordered__gt=0,
+                                              released_at__isnull=True))
+    shipments = list(Shipment.objects.select_for_update().filter(order=order, state=ShipmentState.PENDING)
+                     .exclude(models.Exists(waiting)).order_by("pk"))
+    for shipment in shipments:
+        if can_proceed(shipment.ready):
+            shipment.ready(by=by)
+            shipment.save()
+    if shipments:
+        order_update_states(order=order, by=by)

@@ -32,7 +32,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # APPS
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.ShopAdminConfig",  # django.contrib.admin, its index showing what needs attention
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -127,6 +127,8 @@ CART_EXPIRY_DAYS = env_int("CART_EXPIRY_DAYS", default=7)
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 PAYMENT_REDIRECT_URL = env_str("PAYMENT_REDIRECT_URL", default="https://payments.example.com/pay")
 PAYMENT_REDIRECT_SECRET = env_str("PAYMENT_REDIRECT_SECRET", default=SECRET_KEY)
+# The admin index lists stock items with this many units on hand or fewer as low stock.
+LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", default=5)
 
 # STOREFRONT API
 REST_FRAMEWORK = {

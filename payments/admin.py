@@ -4,10 +4,11 @@ from core.admin_display import (
     RelatedChoicesFilter,
     TransitionHistoryInline,
     ViewOnlyAdminMixin,
+    ViewOnlyTabularInline,
     WithRelatedMixin,
     money_field,
 )
-from payments.models import CreditCard, Payment, PaymentAttempt, PaymentMethod, PaymentProvider
+from payments.models import CreditCard, Payment, PaymentAttempt, PaymentMethod, PaymentProvider, PaymentTransaction
 
 
 class PaymentMethodInline(WithRelatedMixin, admin.TabularInline):
@@ -49,6 +50,18 @@ class CreditCardAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     ordering = ("-created_at",)
 
 
+class PaymentTransactionInline(ViewOnlyTabularInline):
+    """The money movements recorded on the payment: authorised, captured, refunded."""
+
+    model = PaymentTransaction
+    fk_name = "payment"
+    fields = ("created_at", "kind", "amount_money", "gateway", "parent", "uuid")
+    readonly_fields = fields
+    select_related = ("payment", "parent")
+
+    amount_money = money_field("amount", description="amount")
+
+
 @admin.register(Payment)
 class PaymentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Payments change only through the payment services; this is their record."""
@@ -66,7 +79,7 @@ class PaymentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         ("Dates", {"fields": [("created_at", "updated_at")]}),
     ]
     readonly_fields = ("amount_money", "captured", "refunded")
-    inlines = [TransitionHistoryInline]
+    inlines = [PaymentTransactionInline, TransitionHistoryInline]
 
     amount_money = money_field("amount", description="amount")
     captured = money_field("captured_amount", description="captured")

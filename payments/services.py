@@ -130,20 +130,21 @@ def payment_transaction_authorize(*, payment, gateway: str = "manual"):
                                              amount=payment.amount, currency=payment.currency)
 
 
-def payment_transaction_capture(*, payment, parent=None, gateway: str = "manual", kind: str = "capture"):
-    """Take the payment's full amount (a capture of an authorisation, or a purchase). The caller holds the lock."""
+def payment_transaction_capture(*, payment, parent=None, gateway: str = "manual", kind: str = "capture", by=None):
+    """Take the payment's full amount (a capture of an authorisation, or a purchase). The caller holds the lock;
+    ``by`` (a staff user) is recorded in the payment's history."""
     if not can_proceed(payment.capture):
         raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
                                            f"there is nothing to capture.", meta={"state": payment.state})
     plugin_for(payment.method).capture(transaction_id=payment.transaction_id, amount=payment.amount,
                                        currency=payment.currency)
-    payment.capture()
+    payment.capture(by=by)
     payment.save()
     return PaymentTransaction.objects.create(payment=payment, kind=kind, gateway=gateway, parent=parent,
                                              amount=payment.amount, currency=payment.currency)
 
 
-def payment_transaction_refund(*, payment, parent=None, gateway: str = "manual"):
+def payment_transaction_refund(*, payment, parent=None, gateway: str = "manual", by=None):
     """Give back everything captured on the payment. The caller holds the payment's row lock."""
     if payment.state != PaymentState.COMPLETED or payment.captured_amount == 0:
         raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
@@ -151,7 +152,20 @@ def payment_transaction_refund(*, payment, parent=None, gateway: str = "manual")
     amount = payment.captured_amount - payment.refunded_amount
     plugin_for(payment.method).refund(transaction_id=payment.transaction_id, amount=amount, currency=payment.currency)
     payment.refunded_amount = payment.captured_amount
-    payment.refund()
+    payment.refund(by=by)
     payment.save()
     return PaymentTransaction.objects.create(payment=payment, kind=TransactionKind.REFUND, gateway=gateway,
                                              parent=parent, amount=amount, currency=payment.currency)
+
+
+def payment_transaction_void(*, payment, by=None):
+    """Give back an authorisation nothing was captured on. The caller holds the payment's row lock."""
+    if not can_proceed(payment.void):
+        raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
+                                           f"only an authorisation not yet captured can be voided.",
+                                           meta={"state": payment.state})
+    if payment.transaction_id:
+        plugin_for(payment.method).void(transaction_id=payment.transaction_id)
+    payment.void(by=by)
+    payment.save()
+    return payment

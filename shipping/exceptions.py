@@ -18,3 +18,16 @@ class RentalDatesInvalid(DomainError):
     status = 422
     pointer = "/data/attributes/rental_start_date"
     default_detail = "The rental must end after it starts."
+
+
+class StockAdjustmentInvalid(DomainError):
+    code = "stock_adjustment_invalid"
+    status = 422
+    default_detail = "A stock count is a whole number of at least zero, and a change needs a reason."
+
+
+class StockChangedMeanwhile(Conflict):
+    """The count staff saw is not the count any more (an order took or gave back stock)."""
+
+    code = "stock_changed_meanwhile"
+    default_detail = "The stock count changed meanwhile. Check it and try again."

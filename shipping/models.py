@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -271,3 +272,30 @@ class ShippingRate(models.Model):
 
     def __str__(self):
         return f"{self.method.name} {self.cost}"
+
+
+class StockAdjustment(models.Model):
+    """Who set a stock item's count or backorder flag by hand, when, from what to what, and why:
+    written by ``stock_adjust`` in the same transaction as the change. Orders move stock through
+    allocations instead (StockAllocation)."""
+
+    stock_item = models.ForeignKey(StockItem, on_delete=models.CASCADE, related_name="adjustments")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+")
+    count_on_hand_from = models.PositiveIntegerField()
+    count_on_hand_to = models.PositiveIntegerField()
+    backorderable_from = models.BooleanField()
+    backorderable_to = models.BooleanField()
+    reason = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        item = self.stock_item
+        return f"{item.variant.sku} @ {item.stock_location.name}: {self.count_on_hand_from} → {self.count_on_hand_to}"
+
+    @property
+    def change(self) -> int:
+        return self.count_on_hand_to - self.count_on_hand_from

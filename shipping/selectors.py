@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q, Sum
 
 from shipping.exceptions import RentalDatesInvalid, ZipcodeNotServiceable
@@ -86,3 +87,10 @@ def variant_availability(*, variant_ids: list[int], location_ids,
 
 def live_reservations(*, line_item_ids: list[int]) -> Q:
     return Q(line_item_id__in=line_item_ids, released_at__isnull=True)
+
+
+def stock_items_low(*, threshold: int | None = None):
+    """Stock items at or below ``threshold`` units on hand (settings.LOW_STOCK_THRESHOLD by default),
+    leaving out those that never run out."""
+    limit = settings.LOW_STOCK_THRESHOLD if threshold is None else threshold
+    return StockItem.objects.filter(count_on_hand__lte=limit, is_never_out_of_stock=False)

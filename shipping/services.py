@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
-from shipping.exceptions import InsufficientStock
-from shipping.models import RentalBooking, StockAllocation, StockItem
+from shipping.exceptions import InsufficientStock, StockAdjustmentInvalid, StockChangedMeanwhile
+from shipping.models import RentalBooking, StockAdjustment, StockAllocation, StockItem
 from shipping.selectors import booked_units, check_period, live_reservations
 
 
@@ -137,3 +137,40 @@ def _move_on_hand(changes: dict[int, int]) -> None:
     StockItem.objects.filter(pk__in=sorted(changes)).update(count_on_hand=F("count_on_hand") + Case(
         *(When(pk=pk, then=Value(delta)) for pk, delta in sorted(changes.items())), output_field=IntegerField(),
     ))
+
+
+def stock_adjust(*, stock_item: StockItem, count_on_hand: int, by, reason: str, backorderable: bool | None = None,
+                 expected_count: int | None = None) -> StockAdjustment | None:
+    """Set a stock item's count on hand (and its backorder flag) by hand, writing who, when, from what
+    to what and why (a StockAdjustment row) in the same transaction.
+
+    ``expected_count`` is the count the person saw: when orders moved the stock meanwhile the
+    change is refused (StockChangedMeanwhile) rather than overwriting what they did. Returns
+    None when nothing changes; raises StockAdjustmentInvalid for a negative count or no reason.
+    """
+    reason = (reason or "").strip()
+    if not isinstance(count_on_hand, int) or count_on_hand < 0:
+        raise StockAdjustmentInvalid("A stock count is a whole number of at least zero.",
+                                     meta={"count_on_hand": count_on_hand})
+    if not reason:
+        raise StockAdjustmentInvalid("Say why the stock changes (e.g. stocktaking, damaged, delivery).")
+    with transaction.atomic():
+        item = StockItem.objects.select_for_update(of=("self",)).select_related("variant", "stock_location").get(
+            pk=stock_item.pk)
+        if expected_count is not None and item.count_on_hand != expected_count:
+            raise StockChangedMeanwhile(
+                f"The count of {item.variant.sku} at {item.stock_location.name} changed from {expected_count} to "
+                f"{item.count_on_hand} while you edited it (orders took or gave back stock). Check it and save again.",
+                meta={"expected": expected_count, "count_on_hand": item.count_on_hand})
+        backorderable = item.backorderable if backorderable is None else backorderable
+        if (item.count_on_hand, item.backorderable) == (count_on_hand, backorderable):
+            return None
+        adjustment = StockAdjustment.objects.create(
+            stock_item=item, by=by, reason=reason[:255],
+            count_on_hand_from=item.count_on_hand, count_on_hand_to=count_on_hand,
+            backorderable_from=item.backorderable, backorderable_to=backorderable,
+        )
+        item.count_on_hand, item.backorderable = count_on_hand, backorderable
+        item.save(update_fields=["count_on_hand", "backorderable", "updated_at"])
+    stock_item.count_on_hand, stock_item.backorderable = count_on_hand, backorderable
+    return adjustment

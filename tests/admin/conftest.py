@@ -11,6 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from shipping.models import StockItem
+from shipping.services import stock_adjust
+
 
 @pytest.fixture(scope="package")
 def demo_shop_for_package(django_db_setup, django_db_blocker):
@@ -18,6 +21,7 @@ def demo_shop_for_package(django_db_setup, django_db_blocker):
         try:
             with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
                 call_command("seed_demo", stdout=StringIO())
+            _a_stock_count_set_by_hand()
             yield
         finally:
             call_command("flush", interactive=False, verbosity=0)
@@ -32,3 +36,9 @@ def demo_shop(demo_shop_for_package, db):
 def boss(demo_shop, superuser, admin_client_for):
     """A test client logged in as a superuser."""
     return admin_client_for(superuser)
+
+
+def _a_stock_count_set_by_hand():
+    """seed_demo sets no stock by hand; one stocktaking gives the stock audit a row to show."""
+    item = StockItem.objects.select_related("variant").order_by("pk").first()
+    stock_adjust(stock_item=item, count_on_hand=item.count_on_hand + 1, by=None, reason="Stocktaking")

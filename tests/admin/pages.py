@@ -79,7 +79,19 @@ def form_data(client, url: str, model) -> dict[str, list[str]]:
 
 
 def transition_buttons(response) -> set[str]:
-    return set(re.findall(r'name="_fsm_transition_to"\s+value="([^"]+)"', response.content.decode()))
+    """The staff action buttons of an order page, by action name ("cancel", "ship", "capture" …)."""
+    return set(re.findall(r'data-action="([^"]+)"', response.content.decode()))
+
+
+def action_url(order: Order, action: str, target=None) -> str:
+    if target is None:
+        return reverse("admin:checkout_order_action", args=[order.pk, action])
+    return reverse("admin:checkout_order_target_action", args=[order.pk, action, target.pk])
+
+
+def act(client, order: Order, action: str, target=None, **data):
+    """Confirm an order page's action as staff do: the confirmation page, then its form posted."""
+    return client.post(action_url(order, action, target), data, follow=True)
 
 
 def messages_of(response) -> list[str]:
