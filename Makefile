@@ -10,12 +10,13 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 INSTALL_DEPS := pyproject.toml constraints.txt
 
-.PHONY: run test check install install-test migrate seed clean help
+.PHONY: run test check bench install install-test migrate seed clean help
 
 help:
 	@echo "make run    - set up and start the demo shop on http://$(HOST):$(PORT)/admin/"
 	@echo "make test   - set up and run the test suite (DATABASE_URL picks the database)"
 	@echo "make check  - Django checks, no missing migrations, no django-fsm beside django-fsm-2"
+	@echo "make bench  - guest checkouts against gunicorn on PostgreSQL (DATABASE_URL; BENCH_ARGS=\"--concurrency 4 --checkouts 200\")"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +55,11 @@ check: install-test
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Guest checkouts against gunicorn on PostgreSQL (bench/README.md); DATABASE_URL names the server.
+BENCH_ARGS ?=
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal *.egg-info

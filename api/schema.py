@@ -116,9 +116,8 @@ ACCEPT_LANGUAGE = OpenApiParameter("Accept-Language", str, OpenApiParameter.HEAD
 
 def include_parameter(*names: str) -> OpenApiParameter:
     return OpenApiParameter(
-        "include", str, OpenApiParameter.QUERY, required=False,
-        description=f"Comma-separated related resources to include: {', '.join(names)}. Anything else is a 400.",
-        examples=[OpenApiExample(name, value=name) for name in names[:3]])
+        "include", str, OpenApiParameter.QUERY, required=False, enum=[",".join(names), *names],
+        description=f"Related resources to include, comma-separated: {', '.join(names)}. Anything else is a 400.")
 
 
 def obj(properties: dict | None = None, *, required: tuple[str, ...] = (), nullable: bool = False,

@@ -283,8 +283,9 @@ ITEM_BODY = obj({"sku": string(example="066_23294028"),
 QUANTITY_BODY = obj({"quantity": {"oneOf": [integer(minimum=1), string(pattern=r"^\d+$")]}}, required=("quantity",))
 
 
-def item_request(example_sku: str = "066_23294028") -> dict:
-    schema = obj({"data": obj({"type": string(enum=["items", "guest-cart-items"]), "attributes": ITEM_BODY},
+def item_request(types: tuple[str, ...] = ("items", "guest-cart-items"), example_sku: str = "066_23294028") -> dict:
+    """An item to add: ``items`` to a customer's cart, ``guest-cart-items`` to a guest's."""
+    schema = obj({"data": obj({"type": string(enum=list(types)), "attributes": ITEM_BODY},
                               required=("type",))}, required=("data",))
     example = OpenApiExample("Add an item", value={"data": {"type": "guest-cart-items", "attributes": {
         "sku": example_sku, "quantity": 1}}})
@@ -301,8 +302,8 @@ CART_ERRORS = errors(400, 401, 404, 409, 422)
 
 operation(GuestCartItemsView, "post", operation_id="guest_cart_items_post",
           summary="A guest's first item: creates the guest cart",
-          parameters=[CART_INCLUDES],
-          request=item_request(),
+          parameters=[GUEST_CART_INCLUDES],
+          request=item_request(("guest-cart-items",)),
           responses={201: ok(CART_DOCUMENT, "The guest's cart with its items."), **CART_ERRORS})
 operation(CartsView, "get", summary="The caller's carts (a customer's, or a guest's)",
           parameters=[CART_INCLUDES], responses={200: ok(CARTS_DOCUMENT, "Carts."), **errors(400, 401)})
