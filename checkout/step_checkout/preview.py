@@ -48,7 +48,7 @@ def draft_items(draft: CheckoutDraft, currency: str) -> list[CartItem]:
     return list(
         CartItem.objects.filter(cart_id=draft.cart_id).select_related("variant__product__tax_set")
         .prefetch_related(Prefetch("variant__prices", queryset=Price.objects.filter(currency=currency),
-                                   to_attr="prices_here"), "variant__product__variants")
+                                   to_attr="prices_here"), "variant__prices")
         .order_by("id")
     )
 
