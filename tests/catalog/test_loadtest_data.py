@@ -65,7 +65,9 @@ def test_it_inserts_in_bulk_so_more_rows_cost_no_more_statements():
 
     few = statements(3)
     many = statements(60)  # one batch either way: the same statements, more rows in each
-    assert many <= few
+    # (SQLite takes at most 999 parameters a statement, so Django splits the bigger INSERTs a few times.)
+    assert many - few <= (0 if connection.vendor == "postgresql" else 8)
+    assert many < 60  # 60 products, 180 variants, 360 prices, 180 stock items, 60 customers and users
 
 
 def test_without_the_demo_shop_it_says_what_to_do_first():

@@ -180,3 +180,17 @@ def test_two_senders_at_once_deliver_each_event_exactly_once(configured, endpoin
     assert not [r for r in results if isinstance(r, Exception)]
     assert sum(r.delivered for r in results) == 12
     assert sorted(r.headers["X-Shop-Event-Id"] for r in endpoint.received) == sorted(str(e.uuid) for e in events)
+
+
+def test_loop_keeps_delivering_and_sleeps_when_nothing_is_due_until_interrupted(configured, endpoint, monkeypatch):
+    placed_event()
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        raise KeyboardInterrupt  # Ctrl-C while it waits
+
+    monkeypatch.setattr("events.management.commands.deliver_webhooks.time.sleep", sleep)
+    out = deliver("--loop", "--interval", "2")
+    assert len(endpoint.received) == 1 and sleeps == [2.0]
+    assert "delivered order.placed" in out and out.rstrip().endswith("Stopped.")
