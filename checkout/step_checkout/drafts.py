@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from carts.exceptions import ItemNotAvailable, ItemNotInCart
 from carts.models import CartItem
@@ -25,6 +26,7 @@ from checkout.exceptions import (
     RentalZipcodeMissing,
 )
 from checkout.models import CheckoutClaim, CheckoutDraft, Order, OrderState, new_order_number
+from checkout.placement import CLAIM_TIMEOUT
 from core.errors import DomainError
 from customers.models import Customer
 from shipping.exceptions import InsufficientStock, RentalDatesInvalid, ZipcodeNotServiceable
@@ -107,7 +109,8 @@ def draft_lock(draft: CheckoutDraft) -> CheckoutDraft:
               .get(pk=draft.pk))
     if locked.is_placed:
         raise OrderAccessDenied()
-    if CheckoutClaim.objects.filter(cart_uuid=locked.cart_uuid).exists():
+    # A claim older than the placement timeout belongs to a crashed placement: it does not lock the draft.
+    if CheckoutClaim.objects.filter(cart_uuid=locked.cart_uuid, claimed_at__gte=timezone.now() - CLAIM_TIMEOUT).exists():
         raise CheckoutInProgress("This order is being completed right now.")
     return locked
 

@@ -208,3 +208,16 @@ def test_who_may_see_a_draft():
             spree_order_get(number=guest.number, caller=caller)
     with pytest.raises(OrderNotFound):
         spree_order_get(number="R000000000", caller=Caller(is_staff=True))
+
+
+def test_a_draft_being_placed_cannot_change_until_its_claim_is_stale():
+    from checkout.exceptions import CheckoutInProgress
+    from checkout.models import CheckoutClaim
+
+    draft = phone_order()
+    claim = CheckoutClaim.objects.create(cart_uuid=draft.cart_uuid, token="t", claimed_at=timezone.now())
+    with pytest.raises(CheckoutInProgress):
+        draft_next(draft=draft)
+    assert CheckoutDraft.objects.get(pk=draft.pk).state == "cart"
+    CheckoutClaim.objects.filter(pk=claim.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert draft_next(draft=draft).state == "address"  # a crashed placement does not leave the order stuck
