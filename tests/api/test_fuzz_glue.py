@@ -13,12 +13,15 @@ a minute on a 2-core machine; more for a deeper run).
 import io
 import os
 import re
+from contextlib import contextmanager
 from collections import Counter
 
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -41,7 +44,7 @@ def glue_operations():
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def bearer_token(app) -> str:
+def bearer_token() -> str:
     from django.test import Client
 
     response = Client().post("/access-tokens", {"data": {"type": "access-tokens", "attributes": {
@@ -79,6 +82,21 @@ def demo_shop(db):
     call_command("seed_demo", stdout=io.StringIO())
 
 
+@contextmanager
+def wsgi_app():
+    """The WSGI app, keeping the test's database connection open between requests as Django's
+    test client does (its handler would close it after each request: fatal inside the test's
+    transaction on PostgreSQL). Django's test client connects the signals again after each of
+    its requests, so it is not used inside."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 STATUSES: Counter = Counter()  # (method path, status class) of every request sent; printed with -s
 
 
@@ -110,16 +128,16 @@ def fuzz(operation, app, mode: GenerationMode, *, path_parameters=None, headers=
 
 
 def test_glue_operations_never_answer_with_a_server_error(demo_shop):
-    app = get_wsgi_application()
     operations = glue_operations()
     assert len(operations) >= 40  # every Glue operation, not a filtered few
-    values, headers = pinned_values(bearer_token(app))
+    values, headers = pinned_values(bearer_token())
     server_errors = []
-    for operation in operations:
-        path_parameters, caller = pins_for(operation, values, headers)
-        server_errors += fuzz(operation, app, GenerationMode.POSITIVE)
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            server_errors += fuzz(operation, app, mode, path_parameters=path_parameters, headers=caller)
+    with wsgi_app() as app:
+        for operation in operations:
+            path_parameters, caller = pins_for(operation, values, headers)
+            server_errors += fuzz(operation, app, GenerationMode.POSITIVE)
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                server_errors += fuzz(operation, app, mode, path_parameters=path_parameters, headers=caller)
     for (operation, status), count in sorted(STATUSES.items()):
         print(f"{operation:<60} {status} {count}")
     assert server_errors == []
