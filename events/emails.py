@@ -11,10 +11,12 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from checkout.models import Order
 from core.money import format_money
+from shipping.models import Shipment
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,9 @@ def order_confirmation_context(order: Order) -> dict:
 
 def order_confirmation_send(*, order_id: int) -> bool:
     """Send the confirmation of a placed order to its e-mail; False when there is nobody to send it to."""
-    order = (Order.objects.select_related("bill_address__country")
-             .prefetch_related("line_items", "shipments__address__country", "shipments__method")
+    order = (Order.objects.select_related("bill_address__country")  # three queries in all
+             .prefetch_related("line_items", Prefetch("shipments", queryset=Shipment.objects.select_related(
+                 "address__country", "method").order_by("pk")))
              .get(pk=order_id))
     if not order.email:
         logger.info("Order %s has no e-mail address: no confirmation sent", order)

@@ -38,9 +38,13 @@ def cart_with(items: dict[str, int], *, shopper: Shopper = GUEST) -> Cart:
     return cart
 
 
-def place(items: dict[str, int] | None = None, *, payment: dict = INVOICE, email: str = "ada@example.com", **kwargs):
-    cart = cart_with(items or {"066_23294028": 1})
-    data = CheckoutData(
+def checkout_data(*, payment: dict = INVOICE, email: str = "ada@example.com") -> CheckoutData:
+    return CheckoutData(
         customer=CustomerInput(email=email, salutation="Ms", first_name="Ada", last_name="Lovelace"),
         billing_address=BERLIN, shipments=(ShipmentInput(address=BERLIN, method_id=2),), payments=(payment,))
+
+
+def place(items: dict[str, int] | None = None, *, payment: dict = INVOICE, email: str = "ada@example.com", **kwargs):
+    cart = cart_with(items or {"066_23294028": 1})
+    data = checkout_data(payment=payment, email=email)
     return order_place(cart_uuid=cart.uuid, shopper=GUEST, data=data, **kwargs).order

@@ -66,3 +66,10 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("connection refused")
+
+
+def test_the_confirmation_costs_three_queries_whatever_the_order_holds(mailoutbox, django_assert_num_queries):
+    order = place({"066_23294028": 1, "047_26408568": 2, "078_24602396": 1})
+    with django_assert_num_queries(3):
+        order_confirmation_send(order_id=order.pk)
+    assert mailoutbox[0].body.count(" × ") == 3

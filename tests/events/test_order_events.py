@@ -11,7 +11,9 @@ from events.models import OrderEvent
 from events.recording import order_events_record
 from payments.exceptions import PaymentDeclined
 from shipping.models import StockItem
-from tests.events.shop import card, place, seed_shop
+from checkout.placement import order_place
+from tests.events.shop import GUEST, card, cart_with, checkout_data, place, seed_shop
+from tests.races import postgres_only, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,21 @@ def test_the_database_refuses_a_second_order_placed_event_for_one_order():
     with pytest.raises(IntegrityError), transaction.atomic():
         order_events_record(order=order, types=["order.placed"])
     assert kinds(order) == ["order.placed"]
+
+
+@postgres_only[0]
+@postgres_only[1]
+def test_a_checkout_retried_six_times_at_once_makes_one_order_placed_event_and_one_e_mail(mailoutbox):
+    cart = cart_with({"066_23294028": 1})
+    data = checkout_data()
+
+    def retry():
+        return order_place(cart_uuid=cart.uuid, shopper=GUEST, data=data, idempotency_key="same-key").order.pk
+
+    results = run_together([retry for _ in range(6)])
+    orders = {r for r in results if isinstance(r, int)}
+    assert len(orders) == 1, results
+    order = Order.objects.get(pk=orders.pop())
+    assert list(OrderEvent.objects.filter(order=order).values_list("type", flat=True)) == ["order.placed"]
+    # A transactional test: on_commit runs for real (the demo's own orders were mailed too).
+    assert [m.subject for m in mailoutbox].count(f"Your order {order.reference}") == 1
