@@ -70,6 +70,7 @@ class ConfirmForm(forms.Form):
 
 class ShipForm(forms.Form):
     tracking = forms.CharField(label="Tracking number", max_length=100, strip=True,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
                                help_text="The carrier's tracking number of the parcel.")
 
 
