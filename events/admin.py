@@ -9,18 +9,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.admin_display import ViewOnlyAdminMixin
 from events.models import DeliveryState, OrderEvent, WebhookDelivery
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def deliveries_summary(event: OrderEvent) -> str:
@@ -40,7 +30,7 @@ def _state(delivery: WebhookDelivery) -> str:
     return "pending"
 
 
-class WebhookDeliveryInline(ReadOnlyMixin, admin.TabularInline):
+class WebhookDeliveryInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = WebhookDelivery
     extra = 0
     fields = ["url", "state", "attempts", "last_status", "last_error", "next_attempt_at", "delivered_at"]
@@ -48,7 +38,7 @@ class WebhookDeliveryInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class OrderEventAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "type", "order_link", "deliveries"]
     list_filter = ["type", "deliveries__state", "created_at"]
     search_fields = ["order__reference", "order__number", "uuid"]
@@ -72,7 +62,7 @@ class OrderEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return deliveries_summary(event)
 
 
-class OrderEventInline(ReadOnlyMixin, admin.TabularInline):
+class OrderEventInline(ViewOnlyAdminMixin, admin.TabularInline):
     """The order's events, oldest first, and where each was delivered."""
 
     model = OrderEvent
