@@ -48,14 +48,26 @@ def _note(sender, instance: Order, name: str, field, target, **kwargs) -> None:
         return
     kind = event_type_for(field=field.name, name=name, target=target)
     if kind is not None:
-        instance.__dict__.setdefault(_PENDING, []).append(kind)
+        instance.__dict__.setdefault(_PENDING, []).append((kind, field.attname))
 
 
 @receiver(post_save, sender=Order, dispatch_uid="events.write_order_events")
 def _write(sender, instance: Order, using: str, **kwargs) -> None:
     pending = instance.__dict__.pop(_PENDING, None)
-    if pending:
-        order_events_record(order=instance, types=pending, using=using)
+    if pending and (kinds := _saved_changes(instance, pending)):
+        order_events_record(order=instance, types=kinds, using=using)
+
+
+def _saved_changes(instance: Order, pending: list[tuple[str, str]]) -> list[str]:
+    """The noted events whose state this save really changed, each once.
+
+    ConcurrentTransitionMixin keeps the states as last read or saved, and updates them only
+    after post_save: a state that went there and back before the save, or a transition noted
+    before a refused save and a refresh_from_db, changed nothing and writes no event.
+    """
+    before = getattr(instance, "_ConcurrentTransitionMixin__initial_states", None)
+    changed = [kind for kind, attname in pending if before is None or before.get(attname) != getattr(instance, attname)]
+    return list(dict.fromkeys(changed))
 
 
 def order_payload(order: Order) -> dict:

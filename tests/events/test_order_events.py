@@ -123,3 +123,18 @@ def test_a_checkout_retried_six_times_at_once_makes_one_order_placed_event_and_o
     assert list(OrderEvent.objects.filter(order=order).values_list("type", flat=True)) == ["order.placed"]
     # A transactional test: on_commit runs for real (the demo's own orders were mailed too).
     assert [m.subject for m in mailoutbox].count(f"Your order {order.reference}") == 1
+
+
+def test_a_refused_save_followed_by_a_refresh_and_a_save_writes_no_event_of_its_own(staff):
+    order = place()
+    first, second = Order.objects.get(pk=order.pk), Order.objects.get(pk=order.pk)
+    with transaction.atomic():
+        first.cancel(by=staff)
+        first.save()
+    with pytest.raises(ConcurrentTransition), transaction.atomic():
+        second.cancel(by=staff)
+        second.save()
+    second.refresh_from_db()
+    with transaction.atomic():
+        second.save()  # saves what the database already had: no change, no event
+    assert kinds(order) == ["order.placed", "order.canceled"]
