@@ -74,7 +74,11 @@ def pins_for(operation, values: dict, headers: dict) -> tuple[dict, dict]:
         who = "guest"
     pool = dict(values[who])
     pool["reference"] = values["order"] if path.startswith("/orders") else values["customer_reference"]
-    return {name: pool[name] for name in names if pool.get(name)}, headers[who]
+    caller = headers[who]
+    if path.startswith(("/access-tokens", "/refresh-tokens")):
+        # A login with the demo guest's id would move the demo guest's cart into Spencor's.
+        caller = {"X-Anonymous-Customer-Unique-Id": "fuzz-guest-logging-in"}
+    return {name: pool[name] for name in names if pool.get(name)}, caller
 
 
 @pytest.fixture
@@ -128,7 +132,8 @@ def fuzz(operation, app, mode: GenerationMode, *, path_parameters=None, headers=
 
 
 def test_glue_operations_never_answer_with_a_server_error(demo_shop):
-    operations = glue_operations()
+    # Checkout last: a placed order deletes the demo guest's cart the cart operations work on.
+    operations = sorted(glue_operations(), key=lambda operation: operation.path == "/checkout")
     assert len(operations) >= 40  # every Glue operation, not a filtered few
     values, headers = pinned_values(bearer_token())
     server_errors = []
