@@ -98,7 +98,7 @@ class CustomerAdmin(admin.ModelAdmin):
     readonly_fields = ("reference", "created_at", "updated_at")
     fieldsets = [
         (None, {"fields": ["reference", ("user", "anonymous_id"), "email"]}),
-        ("Person", {"fields": [("salutation", "first_name", "last_name"), "phone", "date_of_birth"]}),
+        ("Person", {"fields": [("salutation", "first_name", "last_name"), "gender", "phone", "date_of_birth"]}),
         ("Dates", {"fields": [("created_at", "updated_at")]}),
     ]
     inlines = [AddressInline]
