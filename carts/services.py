@@ -34,7 +34,7 @@ from catalog.selectors import variant_for_sale
 from core.money import CURRENCIES
 from discounts.selectors import voucher_check
 from shipping.exceptions import InsufficientStock
-from shipping.selectors import stock_location_ids_for, variant_availability
+from shipping.selectors import stock_locations_serving, variant_availability
 
 
 # --- carts --------------------------------------------------------------------------------
@@ -384,8 +384,8 @@ def _check_stock(cart: Cart, variant: Variant, quantity: int) -> None:
     """Refuse more than the cart store's locations hold; rentals are checked for their dates at checkout."""
     if variant.product.is_rentable:
         return
-    location_ids = stock_location_ids_for(store=cart.store)
-    stock = variant_availability(variant_ids=[variant.pk], location_ids=location_ids)[variant.pk]
+    stock = variant_availability(variant_ids=[variant.pk],
+                                 location_ids=stock_locations_serving(store=cart.store))[variant.pk]
     if not (stock.is_never_out_of_stock or stock.backorderable) and stock.quantity < quantity:
         raise InsufficientStock(
             f"There is not enough stock of {variant.sku}: {stock.quantity} available, {quantity} wanted.",

@@ -6,10 +6,13 @@ from catalog.exceptions import ProductNotFound
 from catalog.models import Product, ProductTranslation, Store, Variant
 
 
-def variant_for_sale(*, sku: str) -> Variant:
-    """An active variant with its product and prices, by sku; ProductNotFound otherwise."""
-    variant = (Variant.objects.select_related("product").prefetch_related("prices", "product__translations")
-               .filter(sku=sku, is_active=True, product__is_active=True).first())
+def variant_for_sale(*, sku: str, with_translations: bool = False) -> Variant:
+    """An active variant with its product and prices (and the product's translations), by sku;
+    ProductNotFound otherwise."""
+    variants = Variant.objects.select_related("product").prefetch_related("prices")
+    if with_translations:
+        variants = variants.prefetch_related("product__translations")
+    variant = variants.filter(sku=sku, is_active=True, product__is_active=True).first()
     if variant is None:
         raise ProductNotFound(meta={"sku": sku})
     return variant

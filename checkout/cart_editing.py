@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from carts.models import Cart, CartItem
-from carts.selectors import carts_for, owner_filter
+from carts.selectors import owner_filter
 from carts.services import cart_add_item, cart_create, cart_merge_guest
 from catalog.models import Store
 from checkout.cart_claims import cart_claimed, cart_ensure_unclaimed
@@ -43,7 +43,8 @@ def guest_cart_add_item(*, anonymous_id: str, store: Store, sku: str, quantity: 
 
 
 def _guest_cart(anonymous_id: str) -> Cart | None:
-    return carts_for(anonymous_id=anonymous_id).order_by("-is_default", "-updated_at", "-pk").first()
+    return (Cart.objects.filter(**owner_filter(anonymous_id=anonymous_id)).select_related("store")
+            .order_by("-is_default", "-updated_at", "-pk").first())
 
 
 def guest_carts_merge_at_login(*, anonymous_id: str | None, customer) -> Cart | None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
 
 from carts.models import Cart, CartItem
-from catalog.models import Price, PriceMode, ProductOptionPrice, TaxRate
+from catalog.models import PriceMode, TaxRate
+from checkout.priced_items import option_price, priced_cart_items
 from checkout.pricing import DiscountInput, ItemInput, LineTotals, OrderDiscount, Totals, calculate
 from core.money import round_ratio
 from discounts.exceptions import VoucherNotApplicable, VoucherNotFound
@@ -148,13 +148,13 @@ class PricedCart:
 def cart_totals(*, cart: Cart) -> PricedCart:
     """The cart priced by the totals pipeline: a handful of queries, whatever it holds."""
     currency = cart.currency or cart.store.default_currency
-    items = _items(cart, currency)
+    items = priced_cart_items(cart=cart, currency=currency)
     rates = _tax_rates(cart, items)
     inputs = [
         ItemInput(
-            key=item.variant.sku, quantity=item.quantity, unit_price=_amount(item.variant.prices_here, cart.price_mode),
+            key=item.variant.sku, quantity=item.quantity, unit_price=item.unit_price_here or 0,
             tax_rate=rates.get(item.variant.product.tax_set_id, Decimal(0)),
-            unit_option_price=sum(_amount(o.prices_here, cart.price_mode) for o in item.options.all()),
+            unit_option_price=sum(option_price(o, cart.price_mode) or 0 for o in item.options_here),
             discountable=not item.variant.product.is_gift_card,
         )
         for item in items
@@ -168,22 +168,6 @@ def cart_totals(*, cart: Cart) -> PricedCart:
     rules = tuple(CartRule.objects.filter(name__in=names).order_by("pk")) if names else ()
     return PricedCart(cart=cart, currency=currency, lines=lines, totals=totals, voucher_codes=tuple(codes),
                       rules=rules)
-
-
-def _items(cart: Cart, currency: str) -> list[CartItem]:
-    return list(
-        cart.items.select_related("variant__product")
-        .prefetch_related(
-            Prefetch("variant__prices", queryset=Price.objects.filter(currency=currency), to_attr="prices_here"),
-            Prefetch("options__prices", queryset=ProductOptionPrice.objects.filter(currency=currency),
-                     to_attr="prices_here"),
-        )
-        .order_by("id")
-    )
-
-
-def _amount(prices_here: list, price_mode: str) -> int:
-    return (prices_here[0].amount_for(price_mode) or 0) if prices_here else 0
 
 
 def _tax_rates(cart: Cart, items: list[CartItem]) -> dict[int, Decimal]:

@@ -12,15 +12,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import QuerySet
 
 from carts.models import Cart, CartItem
-from catalog.models import Price, PriceMode, ProductOption, ProductOptionPrice, TaxRate
+from catalog.models import TaxRate
 from checkout.addressing import countries_for, order_address_from
 from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismatch
 from checkout.inputs import CheckoutData, RentalInput
 from checkout.models import OrderAddress
 from checkout.shipment_methods import delivers_to, shipment_methods_for
+from checkout.priced_items import option_price, priced_cart_items
 from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, Totals, calculate
 from customers.models import Country, Customer
 from discounts.selectors import discounts_for_cart
@@ -90,39 +91,17 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
 
 
 def _cart_items(cart: Cart, currency: str) -> list[CartItem]:
-    """The cart's items with their unit price in ``currency`` (``unit_price_here``) and their options
-    with prices (``options_here``); the options are read only when an item has any."""
-    amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
-    items = list(
-        cart.items.select_related("variant__product__tax_set")
-        .annotate(
-            unit_price_here=Subquery(Price.objects.filter(variant=OuterRef("variant_id"), currency=currency)
-                                     .values(amount)[:1]),
-            has_options=Exists(CartItem.options.through.objects.filter(cartitem_id=OuterRef("pk"))),
-        )
-        .order_by("variant__sku")
-    )
+    items = priced_cart_items(cart=cart, currency=currency, order_by="variant__sku")
     if not items:
         raise CartIsEmpty(meta={"idCart": str(cart.uuid)})
-    prefetch_related_objects(
-        [item for item in items if item.has_options],
-        Prefetch("options", to_attr="options_here", queryset=ProductOption.objects.prefetch_related(
-            Prefetch("prices", queryset=ProductOptionPrice.objects.filter(currency=currency), to_attr="prices_here"))),
-    )
     for item in items:
-        if not item.has_options:
-            item.options_here = []
         if not (item.variant.is_active and item.variant.product.is_active):
             raise CheckoutDataInvalid(f"{item.variant.sku} is no longer sold; remove it from the cart.",
                                       meta={"sku": item.variant.sku})
-        if item.unit_price_here is None or any(_option_price(o, cart.price_mode) is None for o in item.options_here):
+        if item.unit_price_here is None or any(option_price(o, cart.price_mode) is None for o in item.options_here):
             raise CurrencyMismatch(f"{item.variant.sku} has no price in {currency}.",
                                    meta={"sku": item.variant.sku, "currency": currency})
     return items
-
-
-def _option_price(option, price_mode: str) -> int | None:
-    return option.prices_here[0].amount_for(price_mode) if option.prices_here else None
 
 
 def _check_payment_country(method: PaymentMethod, country: Country) -> None:
@@ -219,7 +198,7 @@ def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
         ItemInput(
             key=i.variant.sku, quantity=i.quantity, unit_price=i.unit_price_here,
             tax_rate=_rate(rates, i.variant.product.tax_set_id, country_of[i.variant.sku]),
-            unit_option_price=sum(_option_price(o, cart.price_mode) for o in i.options_here),
+            unit_option_price=sum(option_price(o, cart.price_mode) for o in i.options_here),
             discountable=not i.variant.product.is_gift_card,
         )
         for i in items

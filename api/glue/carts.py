@@ -153,7 +153,7 @@ def item_attributes(line: CartLine, price_mode: str) -> dict:
         "selectedProductOptions": [
             {"optionGroupName": option.name, "sku": option.sku, "optionName": option.name,
              "price": option.prices_here[0].amount_for(price_mode) if option.prices_here else None}
-            for option in line.item.options.all()
+            for option in line.item.options_here
         ],
     }
 

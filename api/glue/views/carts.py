@@ -24,7 +24,7 @@ from api.glue.carts import (
 )
 from api.glue.views.auth import GlueView
 from carts.models import Cart
-from carts.selectors import cart_get, carts_for
+from carts.selectors import cart_find, cart_get, carts_for
 from carts.services import (
     cart_add_item,
     cart_add_voucher,
@@ -58,7 +58,7 @@ class CartEndpoint(GlueView):
         return cart_get(uuid=uuid, **self.owner(request))
 
     def editable_cart(self, request, uuid) -> Cart:
-        return cart_editable(cart=self.cart(request, uuid))
+        return cart_editable(cart=cart_find(uuid=uuid, **self.owner(request)))
 
     def render(self, request, cart: Cart, *, status: int = 200, with_items: bool = False) -> Response:
         includes = self.includes | ({"items"} if with_items else set())

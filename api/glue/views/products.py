@@ -21,7 +21,7 @@ def price_attributes(price) -> dict:
 
 class ConcreteProductView(GlueView):
     def get(self, request, sku):
-        variant = variant_for_sale(sku=sku)
+        variant = variant_for_sale(sku=sku, with_translations=True)
         product = variant.product
         # Accept-Language picks a translated name and description where the catalog has one.
         title, description = variant_text_for(variant=variant, accept_language=request.headers.get("Accept-Language"))

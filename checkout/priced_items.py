@@ -1,0 +1,38 @@
+"""A cart's items with their prices in one currency: the read shared by cart totals and placement."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
+
+from carts.models import Cart, CartItem
+from catalog.models import Price, PriceMode, ProductOption, ProductOptionPrice
+
+
+def priced_cart_items(*, cart: Cart, currency: str, order_by: str = "id") -> list[CartItem]:
+    """The cart's items with variant, product and tax set, each with ``unit_price_here`` (its
+    price in ``currency`` and the cart's price mode; None: it has none) and ``options_here``
+    (its options, each with ``prices_here`` in ``currency``). One query, and one more only
+    when an item has options."""
+    amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
+    items = list(
+        CartItem.objects.filter(cart=cart).select_related("variant__product__tax_set")
+        .annotate(
+            unit_price_here=Subquery(Price.objects.filter(variant=OuterRef("variant_id"), currency=currency)
+                                     .values(amount)[:1]),
+            has_options=Exists(CartItem.options.through.objects.filter(cartitem_id=OuterRef("pk"))),
+        )
+        .order_by(order_by)
+    )
+    prefetch_related_objects(
+        [item for item in items if item.has_options],
+        Prefetch("options", to_attr="options_here", queryset=ProductOption.objects.prefetch_related(
+            Prefetch("prices", queryset=ProductOptionPrice.objects.filter(currency=currency), to_attr="prices_here"))),
+    )
+    for item in items:
+        if not item.has_options:
+            item.options_here = []
+    return items
+
+
+def option_price(option: ProductOption, price_mode: str) -> int | None:
+    return option.prices_here[0].amount_for(price_mode) if option.prices_here else None
