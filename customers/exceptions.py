@@ -66,14 +66,6 @@ class PasswordInvalid(FieldError, DomainError):
     default_detail = "Invalid password"
 
 
-class CustomerUnauthorized(DomainError):
-    """A customer reference that is not the caller's own (Glue never says whether it exists)."""
-
-    code = "411"
-    status = 403
-    default_detail = "Unauthorized request."
-
-
 class TermsNotAccepted(FieldError, DomainError):
     code = "413"
     status = 400

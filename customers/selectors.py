@@ -3,15 +3,17 @@
 from django.db.models import QuerySet
 
 from core.identifiers import parse_uuid
-from customers.exceptions import AddressNotFound, CustomerUnauthorized
+from customers.exceptions import AddressNotFound, CustomerNotFound
 from customers.models import Address, Customer
 
 
 def customer_own(*, caller: Customer, reference: str) -> Customer:
-    """The caller themself, when ``reference`` is theirs; anyone else's reference is refused alike,
-    whether it exists or not (Glue's 411)."""
+    """The caller themself, when ``reference`` is theirs. Anyone else's reference is "not found"
+    (404, Glue's 402) whether it exists or not, as someone else's carts and orders are: Spryker
+    answers 403 here, but a 404 says nothing about another customer and is what clients of
+    the other resources already handle."""
     if caller.is_guest or reference != caller.reference:
-        raise CustomerUnauthorized(meta={"customerReference": reference})
+        raise CustomerNotFound(meta={"customerReference": reference})
     return caller
 
 

@@ -82,7 +82,7 @@ def errors(*codes: int) -> dict:
     described = {
         400: "Malformed document or invalid input (`source.pointer` names the member).",
         401: "Missing or invalid token (001, 002, 003), or the order's owner does not match.",
-        403: "Not allowed for this caller (e.g. another customer's reference: 411).",
+        403: "Not allowed for this caller (no bearer token: 002).",
         404: "Not found, or not the caller's own.",
         409: "Wrong resource type, or a conflict with the current state (a cart being checked out).",
         415: "Unsupported media type: send application/vnd.api+json or application/json.",

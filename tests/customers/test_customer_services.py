@@ -10,7 +10,7 @@ from customers.exceptions import (
     AddressNotFound,
     CustomerAlreadyExists,
     CustomerFieldInvalid,
-    CustomerUnauthorized,
+    CustomerNotFound,
     PasswordInvalid,
     PasswordsDoNotMatch,
     TermsNotAccepted,
@@ -117,7 +117,7 @@ def test_customer_own_refuses_other_references_alike():
     mine, other = CustomerFactory(), CustomerFactory()
     assert customer_own(caller=mine, reference=mine.reference) == mine
     for reference in (other.reference, "CU--NOPE"):
-        with pytest.raises(CustomerUnauthorized):
+        with pytest.raises(CustomerNotFound):
             customer_own(caller=mine, reference=reference)
 
 

@@ -135,16 +135,16 @@ def test_a_profile_can_include_its_addresses(glue, login):
     assert glue.get("/customers/DE--1?include=carts", **login("spencor.hopkin@spryker.com")).status_code == 400
 
 
-def test_someone_elses_profile_is_refused_without_saying_whether_it_exists(glue, login):
+def test_someone_elses_profile_is_not_found_whether_it_exists_or_not(glue, login):
     sonia = login("sonia@spryker.com")
     for reference in ("DE--1", "DE--999"):
         response = glue.get(f"/customers/{reference}", **sonia)
-        assert response.status_code == 403
+        assert response.status_code == 404
         error = error_of(response)
-        assert (error["code"], error["detail"]) == ("411", "Unauthorized request.")
+        assert (error["code"], error["detail"]) == ("402", "Customer not found.")
         assert "spencor" not in response.content.decode().lower()
     patch = glue.patch("/customers/DE--1", {"data": {"type": "customers", "attributes": {"lastName": "X"}}}, **sonia)
-    assert patch.status_code == 403
+    assert patch.status_code == 404
     assert Customer.objects.get(reference="DE--1").last_name == "Hopkin"
 
 
