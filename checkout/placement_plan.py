@@ -65,7 +65,7 @@ class Plan:
 
 def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: CheckoutData) -> Plan:
     currency = cart.currency or cart.store.default_currency
-    items = _cart_items(cart, currency)
+    items = _cart_items(cart, currency, data.locale)
     email, guest_name = _contact(shopper_customer, data)
     countries = countries_for([data.billing_address, *(s.address for s in data.shipments)])
     if data.billing_address is None:
@@ -90,8 +90,8 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
     )
 
 
-def _cart_items(cart: Cart, currency: str) -> list[CartItem]:
-    items = priced_cart_items(cart=cart, currency=currency, order_by="variant__sku")
+def _cart_items(cart: Cart, currency: str, locale: str) -> list[CartItem]:
+    items = priced_cart_items(cart=cart, currency=currency, order_by="variant__sku", locale=locale)
     if not items:
         raise CartIsEmpty(meta={"idCart": str(cart.uuid)})
     for item in items:

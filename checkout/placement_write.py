@@ -108,7 +108,7 @@ def _line_items(plan: Plan, order: Order, shipments: list[Shipment]) -> list[Lin
         line = priced[variant.sku]
         items.append(LineItem(
             order=order, variant=variant, shipment=shipment_of[variant.sku], sku=variant.sku,
-            name=variant.display_name, product_type=product.product_type, is_rentable=product.is_rentable,
+            name=cart_item.translated_name or variant.display_name, product_type=product.product_type, is_rentable=product.is_rentable,
             is_gift_card=product.is_gift_card, unit_option_price=line.unit_option_price,
             metadata={"superAttributes": variant.attributes, "image": variant.image_url},
             unit_amounts=[{"discount": unit.discount, "tax": unit.tax} for unit in line.units],

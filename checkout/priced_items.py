@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Subquery, Value, prefetch_related_objects
 
 from carts.models import Cart, CartItem
-from catalog.models import Price, PriceMode, ProductOption, ProductOptionPrice
+from catalog.models import Price, PriceMode, ProductOption, ProductOptionPrice, ProductTranslation
 
 
-def priced_cart_items(*, cart: Cart, currency: str, order_by: str = "id") -> list[CartItem]:
+def priced_cart_items(*, cart: Cart, currency: str, order_by: str = "id", locale: str = "") -> list[CartItem]:
     """The cart's items with variant, product and tax set, each with ``unit_price_here`` (its
     price in ``currency`` and the cart's price mode; None: it has none) and ``options_here``
-    (its options, each with ``prices_here`` in ``currency``). One query, and one more only
-    when an item has options."""
+    (its options, each with ``prices_here`` in ``currency``), and ``translated_name`` (the
+    product's name in ``locale``; None: no translation). One query, and one more only when
+    an item has options."""
     amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
     items = list(
         CartItem.objects.filter(cart=cart).select_related("variant__product__tax_set")
@@ -20,6 +21,7 @@ def priced_cart_items(*, cart: Cart, currency: str, order_by: str = "id") -> lis
             unit_price_here=Subquery(Price.objects.filter(variant=OuterRef("variant_id"), currency=currency)
                                      .values(amount)[:1]),
             has_options=Exists(CartItem.options.through.objects.filter(cartitem_id=OuterRef("pk"))),
+            translated_name=_translated_name(locale),
         )
         .order_by(order_by)
     )
@@ -32,6 +34,13 @@ def priced_cart_items(*, cart: Cart, currency: str, order_by: str = "id") -> lis
         if not item.has_options:
             item.options_here = []
     return items
+
+
+def _translated_name(locale: str):
+    if not locale:
+        return Value(None, output_field=CharField())
+    names = ProductTranslation.objects.filter(product_id=OuterRef("variant__product_id"), locale=locale)
+    return Subquery(names.values("name")[:1])
 
 
 def option_price(option: ProductOption, price_mode: str) -> int | None:

@@ -83,6 +83,10 @@ def test_checkout_keeps_the_locale_of_the_request(glue):
     assert response.status_code == 201, response.json()
     order = Order.objects.get(reference=response.json()["data"]["attributes"]["orderReference"])
     assert order.locale == "de_DE"
+    # The line keeps the product's name in that locale, as the order is read later in any language.
+    assert order.line_items.get().name == "Samsung Galaxy S5 mini, Blau"
+    read = glue.get(f"/orders/{order.reference}", **{"X-Anonymous-Customer-Unique-Id": "guest-locale"})
+    assert {item["name"] for item in read.json()["data"]["attributes"]["items"]} == {"Samsung Galaxy S5 mini, Blau"}
 
 
 def test_the_demo_seed_keeps_one_translation_per_product_and_locale():
