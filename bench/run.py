@@ -29,7 +29,6 @@ import statistics
 import subprocess
 import tempfile
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request

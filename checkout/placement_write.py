@@ -145,11 +145,13 @@ def _hold_stock(plan: Plan, order: Order, items: list[LineItem], shipments: list
     shipment_of = {item.pk: item.shipment_id for item in items}
     for row in held:
         location_of.setdefault(shipment_of[row.line_item_id], row.stock_item.stock_location_id)
+    unserved = [shipment for shipment in shipments if shipment.pk not in location_of]
+    if unserved:  # they hold nothing (never out of stock): the best location serving the order, read once
+        served_by = stock_location_ids_for(store=plan.cart.store, zipcode=plan.rental.zipcode if plan.rental else "")
+        for shipment in unserved:
+            location_of[shipment.pk] = served_by[0] if served_by else None
     by_location = defaultdict(list)
     for shipment in shipments:
-        if shipment.pk not in location_of:  # it holds nothing (never out of stock): the best location serving it
-            served_by = stock_location_ids_for(store=plan.cart.store, zipcode=plan.rental.zipcode if plan.rental else "")
-            location_of[shipment.pk] = served_by[0] if served_by else None
         shipment.stock_location_id = location_of[shipment.pk]
         by_location[shipment.stock_location_id].append(shipment.pk)
     for location_id, ids in by_location.items():

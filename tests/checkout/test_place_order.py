@@ -396,3 +396,11 @@ def test_a_placed_order_has_the_history_of_every_transition_it_went_through():
     steps = list(StateLog.objects.for_(order).order_by("pk").values_list("transition", flat=True))
     assert steps[:4] == ["to_address", "to_payment", "to_confirm", "complete"]
     assert StateLog.objects.for_(order.payments.get()).values_list("state", flat=True).get() == "pending"
+
+
+def test_a_shipment_of_items_never_out_of_stock_ships_from_the_stores_best_location():
+    StockItem.objects.filter(variant__sku="047_26408568").update(is_never_out_of_stock=True)
+    order = place(cart_with({"047_26408568": 1})).order
+    shipment = order.shipments.get()
+    best = StockLocation.objects.filter(stores=order.store, is_active=True).order_by("-is_default", "pk").first()
+    assert shipment.stock_location == best
