@@ -18,13 +18,13 @@ from decimal import Decimal
 
 
 from carts.models import Cart, CartItem
-from catalog.models import PriceMode, TaxRate
+from catalog.models import PriceMode
 from checkout.priced_items import option_price, priced_cart_items
 from checkout.pricing import DiscountInput, ItemInput, LineTotals, OrderDiscount, Totals, calculate
 from core.money import round_ratio
 from discounts.exceptions import VoucherNotApplicable, VoucherNotFound
 from discounts.models import CartRule
-from discounts.selectors import discounts_for_cart
+from discounts.selectors import discounts_and_rules_for_cart
 
 
 @dataclass(frozen=True)
@@ -148,39 +148,24 @@ class PricedCart:
 def cart_totals(*, cart: Cart) -> PricedCart:
     """The cart priced by the totals pipeline: a handful of queries, whatever it holds."""
     currency = cart.currency or cart.store.default_currency
-    items = priced_cart_items(cart=cart, currency=currency)
-    rates = _tax_rates(cart, items)
+    items = priced_cart_items(cart=cart, currency=currency, taxed=True,
+                              tax_country_id=cart.store.country_id)
     inputs = [
         ItemInput(
             key=item.variant.sku, quantity=item.quantity, unit_price=item.unit_price_here or 0,
-            tax_rate=rates.get(item.variant.product.tax_set_id, Decimal(0)),
+            tax_rate=item.tax_rate_here if item.tax_rate_here is not None else Decimal(0),
             unit_option_price=sum(option_price(o, cart.price_mode) or 0 for o in item.options_here),
             discountable=not item.variant.product.is_gift_card,
         )
         for item in items
     ]
     subtotal = sum((i.unit_price + i.unit_option_price) * i.quantity for i in inputs)
-    discounts, codes = _discounts(cart, currency, subtotal)
+    discounts, rules, codes = _discounts(cart, currency, subtotal)
     totals = calculate(price_mode=cart.price_mode, items=inputs,
                        discounts=[DiscountInput(**asdict(d)) for d in discounts])
     lines = tuple(CartLine(item=item, line=line, price_mode=cart.price_mode) for item, line in zip(items, totals.items))
-    names = {discount.name for discount in totals.discounts}
-    rules = tuple(CartRule.objects.filter(name__in=names).order_by("pk")) if names else ()
     return PricedCart(cart=cart, currency=currency, lines=lines, totals=totals, voucher_codes=tuple(codes),
-                      rules=rules)
-
-
-def _tax_rates(cart: Cart, items: list[CartItem]) -> dict[int, Decimal]:
-    """The rate of each tax set in the store's country (or its fallback rate)."""
-    set_ids = {item.variant.product.tax_set_id for item in items}
-    if not set_ids:
-        return {}
-    country_id = cart.store.country_id
-    rates: dict[int, Decimal] = {}
-    for rate in TaxRate.objects.filter(tax_set_id__in=set_ids).order_by("country_id"):
-        if rate.country_id == country_id or (rate.country_id is None and rate.tax_set_id not in rates):
-            rates[rate.tax_set_id] = rate.rate
-    return rates
+                      rules=tuple(rules))
 
 
 def _discounts(cart: Cart, currency: str, subtotal: int):
@@ -188,13 +173,14 @@ def _discounts(cart: Cart, currency: str, subtotal: int):
     codes = [voucher.code for voucher in cart.vouchers.all()]
     for _ in range(len(codes) + 1):
         try:
-            found = discounts_for_cart(store=cart.store, currency=currency, price_mode=cart.price_mode,
-                                       subtotal=subtotal, voucher_codes=codes)
-            return found, codes
+            found, rules = discounts_and_rules_for_cart(store=cart.store, currency=currency,
+                                                        price_mode=cart.price_mode, subtotal=subtotal,
+                                                        voucher_codes=codes)
+            return found, rules, codes
         except (VoucherNotFound, VoucherNotApplicable) as refused:
             refused_code = str(refused.meta.get("code", "")).strip().lower()
             remaining = [code for code in codes if code.strip().lower() != refused_code]
             if len(remaining) == len(codes):
                 remaining = codes[1:]
             codes = remaining
-    return [], []
+    return [], [], []

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Subquery, Value, prefetch_related_objects
+from django.db.models import (
+    CharField, DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects,
+)
 
 from carts.models import Cart, CartItem
-from catalog.models import Price, PriceMode, ProductOption, ProductOptionPrice, ProductTranslation
+from catalog.models import Price, PriceMode, ProductOption, ProductOptionPrice, ProductTranslation, TaxRate
 
 
-def priced_cart_items(*, cart: Cart, currency: str, order_by: str = "id", locale: str = "") -> list[CartItem]:
+def priced_cart_items(
+    *, cart: Cart, currency: str, order_by: str = "id", locale: str = "", taxed: bool = False,
+    tax_country_id: int | None = None,
+) -> list[CartItem]:
     """The cart's items with variant, product and tax set, each with ``unit_price_here`` (its
     price in ``currency`` and the cart's price mode; None: it has none) and ``options_here``
     (its options, each with ``prices_here`` in ``currency``), and ``translated_name`` (the
-    product's name in ``locale``; None: no translation). One query, and one more only when
-    an item has options."""
+    product's name in ``locale``; None: no translation). With ``taxed``, also
+    ``tax_rate_here``: the rate of the product's tax set in ``tax_country_id``, else its fallback
+    rate (None: neither). One query, and one more only when an item has options."""
     amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
     items = list(
         CartItem.objects.filter(cart=cart).select_related("variant__product__tax_set")
@@ -22,6 +28,7 @@ def priced_cart_items(*, cart: Cart, currency: str, order_by: str = "id", locale
                                      .values(amount)[:1]),
             has_options=Exists(CartItem.options.through.objects.filter(cartitem_id=OuterRef("pk"))),
             translated_name=_translated_name(locale),
+            tax_rate_here=_tax_rate(tax_country_id) if taxed else Value(None, output_field=DecimalField()),
         )
         .order_by(order_by)
     )
@@ -41,6 +48,12 @@ def _translated_name(locale: str):
         return Value(None, output_field=CharField())
     names = ProductTranslation.objects.filter(product_id=OuterRef("variant__product_id"), locale=locale)
     return Subquery(names.values("name")[:1])
+
+
+def _tax_rate(country_id: int | None):
+    in_country = Q(country__isnull=True) | (Q(country_id=country_id) if country_id is not None else Q())
+    rates = TaxRate.objects.filter(in_country, tax_set_id=OuterRef("variant__product__tax_set_id"))
+    return Subquery(rates.order_by(F("country_id").asc(nulls_last=True)).values("rate")[:1])
 
 
 def option_price(option: ProductOption, price_mode: str) -> int | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -66,6 +66,16 @@ def discounts_for_cart(
     Raises VoucherNotFound for an unknown code and VoucherNotApplicable (meta: reason)
     for a code that cannot be used on this cart.
     """
+    discounts, _ = discounts_and_rules_for_cart(store=store, currency=currency, price_mode=price_mode,
+                                                subtotal=subtotal, voucher_codes=voucher_codes, at=at)
+    return discounts
+
+
+def discounts_and_rules_for_cart(
+    *, store: Store, currency: str, price_mode: str, subtotal: int, voucher_codes: list[str],
+    at: datetime | None = None,
+) -> tuple[list[ApplicableDiscount], list[CartRule]]:
+    """``discounts_for_cart`` and, in the same order, the cart rule behind each discount."""
     cart = _Cart(store.pk, currency, price_mode, subtotal, at or timezone.now())
     vouchers = _vouchers_for_codes(voucher_codes)
     rules = {rule.pk: rule for rule in _candidate_rules(cart, voucher_rule_ids={v.rule_id for v in vouchers})}
@@ -82,7 +92,10 @@ def discounts_for_cart(
     exclusive = [rule for rule in applied if rule.is_exclusive]
     if exclusive:
         applied = exclusive[:1]
-    return [_applicable(rule, chosen[rule.pk]) for rule in applied]
+    # Only free shipping needs its methods: read them for those rules alone (most carts have none).
+    prefetch_related_objects([rule for rule in applied if rule.kind == CartRuleKind.FREE_SHIPPING],
+                             Prefetch("shipment_methods", queryset=ShipmentMethod.objects.only("pk", "key")))
+    return [_applicable(rule, chosen[rule.pk]) for rule in applied], applied
 
 
 def voucher_check(
@@ -147,7 +160,7 @@ def _candidate_rules(cart: _Cart, *, voucher_rule_ids: set[int]) -> QuerySet[Car
         in_store=Exists(stores.filter(store_id=cart.store_id)),
         minimum_here=Subquery(CartRuleMinimum.objects.filter(**in_currency).values("min_subtotal")[:1]),
         amount_here=Subquery(CartRuleAmount.objects.filter(**in_currency).values("amount")[:1]),
-    ).prefetch_related(Prefetch("shipment_methods", queryset=ShipmentMethod.objects.only("pk", "key")))
+    )
 
 
 def _window_refusal(obj: CartRule | Voucher, at: datetime, subject: str) -> _Refusal | None:
