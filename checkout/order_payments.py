@@ -4,11 +4,15 @@
 At checkout an Elastic Path order gets a payment of the manual method for its grand total,
 waiting (``pending``) and with nothing captured. Each call here records one transaction
 on that payment, moves the payment through its state machine and brings the order's
-``payment_state`` in line, all in one transaction under the order's and the payment's
-row locks, so two clients paying at once cannot both capture.
+``payment_state`` in line, under the order's and the payment's row locks. Moving money
+asks the gateway between two short transactions, the call journalled on the payment
+(payments.services): the first makes the refusals and marks the call, so two clients
+paying at once cannot both capture; the second records the outcome.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -18,8 +22,13 @@ from checkout.selectors import order_get_for_update
 from checkout.services import order_update_states
 from core.errors import NotFound
 from core.identifiers import parse_uuid
-from payments.models import Payment, PaymentPlugin, PaymentTransaction, TransactionKind
-from payments.services import payment_transaction_authorize, payment_transaction_capture, payment_transaction_refund
+from payments.models import Payment, PaymentPlugin, PaymentTransaction, ProviderCall, TransactionKind
+from payments.services import (
+    payment_call_make,
+    payment_call_record,
+    payment_call_start,
+    payment_transaction_authorize,
+)
 
 ACTIONS = ("authorize", "purchase")
 
@@ -34,37 +43,52 @@ def order_payment_transact(*, order_id: int, action: str) -> PaymentTransaction:
     if action not in ACTIONS:
         raise OrderPaymentNotUpdated(f"The manual gateway takes the methods {', '.join(ACTIONS)}.",
                                      meta={"method": action})
+    if action == "purchase":
+        return _move_money(order_id, ProviderCall.CAPTURE, kind=TransactionKind.PURCHASE)
     with transaction.atomic():
         order, payment = _locked(order_id)
-        if action == "authorize":
-            if payment.transactions.filter(kind=TransactionKind.AUTHORIZE).exists():
-                raise OrderPaymentNotUpdated("The order's payment is already authorised; capture it.")
-            made = payment_transaction_authorize(payment=payment)
-        else:
-            made = payment_transaction_capture(payment=payment, kind=TransactionKind.PURCHASE)
+        if payment.transactions.filter(kind=TransactionKind.AUTHORIZE).exists():
+            raise OrderPaymentNotUpdated("The order's payment is already authorised; capture it.")
+        made = payment_transaction_authorize(payment=payment)
         _settle(order)
     return made
 
 
 def order_transaction_capture(*, order_id: int, transaction_uuid) -> PaymentTransaction:
-    with transaction.atomic():
-        order, payment = _locked(order_id)
+    def authorisation(payment: Payment) -> PaymentTransaction:
         parent = _transaction(payment, transaction_uuid)
         if parent.kind != TransactionKind.AUTHORIZE:
             raise OrderPaymentNotUpdated("Only an authorisation can be captured.", meta={"transaction": parent.kind})
-        made = payment_transaction_capture(payment=payment, parent=parent)
-        _settle(order)
-    return made
+        return parent
+
+    return _move_money(order_id, ProviderCall.CAPTURE, parent_of=authorisation)
 
 
 def order_transaction_refund(*, order_id: int, transaction_uuid) -> PaymentTransaction:
-    with transaction.atomic():
-        order, payment = _locked(order_id, allow_canceled=True)
+    def money_taken(payment: Payment) -> PaymentTransaction:
         parent = _transaction(payment, transaction_uuid)
         if parent.kind not in (TransactionKind.PURCHASE, TransactionKind.CAPTURE):
             raise OrderPaymentNotUpdated("Only a purchase or a capture can be refunded.",
                                          meta={"transaction": parent.kind})
-        made = payment_transaction_refund(payment=payment, parent=parent)
+        return parent
+
+    return _move_money(order_id, ProviderCall.REFUND, parent_of=money_taken, allow_canceled=True)
+
+
+def _move_money(order_id: int, call: str, *, kind: str = TransactionKind.CAPTURE,
+                parent_of: Callable[[Payment], PaymentTransaction] | None = None,
+                allow_canceled: bool = False) -> PaymentTransaction:
+    """Refusals and the mark in one transaction (``parent_of`` finds the transaction acted on), the gateway
+    outside any, the outcome in a second one."""
+    with transaction.atomic(durable=True):
+        order, payment = _locked(order_id, allow_canceled=allow_canceled)
+        parent = parent_of(payment) if parent_of else None
+        payment_call_start(payment=payment, call=call)
+    payment_call_make(payment=payment, call=call)
+    with transaction.atomic(durable=True):
+        order = order_get_for_update(order_id=order_id)
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=payment.pk)
+        made = payment_call_record(payment=payment, call=call, parent=parent, kind=kind)
         _settle(order)
     return made
 

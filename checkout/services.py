@@ -1,4 +1,5 @@
-"""Writes to orders. Each public function is one transaction that row-locks what it changes."""
+"""Writes to orders. Each public function is one transaction that row-locks what it changes; a payment
+action is two, with the provider called between them."""
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -9,7 +10,7 @@ from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, Ord
 from checkout.selectors import order_get_for_update
 from payments.exceptions import PaymentTransactionNotAllowed
 from payments.models import Payment, PaymentState
-from payments.services import payment_transaction_capture, payment_transaction_refund, payment_transaction_void
+from payments.services import payment_call_make, payment_call_record, payment_call_start
 from shipping.models import Shipment, ShipmentState, StockAllocation
 from shipping.selectors import stock_location_ids_for
 from shipping.services import StockRequest, stock_release, stock_reserve
@@ -76,6 +77,15 @@ def order_reserve_stock(order: Order) -> None:
 
 
 def _unwind(order: Order, *, by) -> None:
+    payments = list(Payment.objects.select_for_update().filter(order=order).order_by("pk"))
+    busy = next((payment for payment in payments if payment.provider_call), None)
+    if busy is not None:
+        # Its provider is being asked to capture, refund or void right now: voiding it here would
+        # contradict what the provider does. The call takes seconds; cancel after it.
+        raise OrderTransitionNotAllowed(
+            f"Order {order} cannot be canceled while a {busy.get_provider_call_display().lower()} of its "
+            f"payment {busy} is under way; try again in a moment.",
+            meta={"transition": "cancel", "provider_call": busy.provider_call})
     order.canceled_at = timezone.now()
     for shipment in Shipment.objects.select_for_update().filter(order=order).order_by("pk"):
         if shipment.state in (ShipmentState.PENDING, ShipmentState.READY):
@@ -84,7 +94,7 @@ def _unwind(order: Order, *, by) -> None:
     if order.stock_reserved_at:
         stock_release(line_item_ids=[item.pk for item in order.line_items.all()])
         order.stock_reserved_at = None
-    for payment in Payment.objects.select_for_update().filter(order=order).order_by("pk"):
+    for payment in payments:
         if can_proceed(payment.void):
             payment.void(by=by)
             payment.save()
@@ -255,11 +265,13 @@ def payment_void(*, payment: Payment, by) -> Payment:
 
 
 def _payment_act(payment: Payment, action: str, *, by) -> Payment:
-    """One payment action under the order's and the payment's row locks, refusals first: the order's
-    state, the permission, then the payment's own state (PaymentTransactionNotAllowed)."""
-    with transaction.atomic():
-        order = order_get_for_update(order_id=payment.order_id)
-        payment = Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=payment.pk)
+    """One payment action, the provider called between two short transactions (payments.services journals
+    the call on the payment). First, under the order's and the payment's row locks, the refusals: the
+    order's state, the permission, then the payment's own state or a call already under way
+    (PaymentTransactionNotAllowed); the call is marked and committed. Then the provider. Then, under the
+    locks again, its outcome and the order's summary states. A provider refusal changes nothing."""
+    with transaction.atomic(durable=True):
+        order, payment = _payment_for_update(payment)
         if not order.is_placed or (action == "capture" and order.state != OrderState.COMPLETE):
             raise OrderTransitionNotAllowed(
                 f"Order {order} is {order.get_state_display().lower()}: its payment cannot be {_DONE[action]}.",
@@ -272,17 +284,21 @@ def _payment_act(payment: Payment, action: str, *, by) -> Payment:
             raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
                                                f"only an authorised payment can be captured.",
                                                meta={"state": payment.state})
-        if action == "capture":
-            payment_transaction_capture(payment=payment, gateway=payment.method.plugin, by=by)
-        elif action == "refund":
-            payment_transaction_refund(payment=payment, gateway=payment.method.plugin, by=by)
-        else:
-            payment_transaction_void(payment=payment, by=by)
+        payment_call_start(payment=payment, call=action)
+    payment_call_make(payment=payment, call=action)
+    with transaction.atomic(durable=True):
+        order, payment = _payment_for_update(payment)
+        payment_call_record(payment=payment, call=action, gateway=payment.method.plugin, by=by)
         order_update_states(order=order, by=by)
         if action == "capture":
             _ready_paid_shipments(order, by=by)
         order.save()
     return payment
+
+
+def _payment_for_update(payment: Payment) -> tuple[Order, Payment]:
+    order = order_get_for_update(order_id=payment.order_id)
+    return order, Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=payment.pk)
 
 
 _DONE = {"capture": "captured", "refund": "refunded", "void": "voided"}

@@ -100,6 +100,14 @@ class PaymentState(models.TextChoices):
 S = PaymentState
 
 
+class ProviderCall(models.TextChoices):
+    """What an order's payment provider is being asked right now (staff's actions, the manual gateway)."""
+
+    CAPTURE = "capture", "Capture"
+    REFUND = "refund", "Refund"
+    VOID = "void", "Void"
+
+
 def is_fully_refundable(payment: "Payment") -> bool:
     return payment.refunded_amount == payment.captured_amount
 
@@ -125,6 +133,14 @@ class Payment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
     details = models.JSONField(
         default=dict, blank=True, help_text="Non-sensitive request data the method asked for (never card numbers)."
     )
+    # The journal of a capture, refund or void: set and committed before the provider is called,
+    # cleared with the outcome. While set, other actions on the payment are refused; left set by
+    # a crash, it is what reconciliation reports.
+    provider_call = models.CharField(
+        max_length=20, choices=ProviderCall.choices, blank=True,
+        help_text="The provider call under way on this payment; its outcome is not recorded yet.",
+    )
+    provider_call_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,6 +151,15 @@ class Payment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(refunded_amount__lte=F("captured_amount")), name="payment_refunded_within_captured"
             ),
+            models.CheckConstraint(
+                condition=Q(provider_call="", provider_call_started_at__isnull=True)
+                | (~Q(provider_call="") & Q(provider_call_started_at__isnull=False)),
+                name="payment_provider_call_has_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider_call_started_at"], name="payment_provider_call_idx",
+                         condition=Q(provider_call_started_at__isnull=False)),
         ]
         permissions = [
             ("capture_payment", "Can capture payments"),

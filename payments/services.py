@@ -1,11 +1,14 @@
-"""Writes around a payment provider call made before the order exists.
+"""Writes around payment provider calls. The provider is never called inside a transaction.
 
 Placing an order pays before it commits the order, so every provider call is
 journalled in a ``PaymentAttempt``: started (committed before the call), then
 authorised / awaiting redirect / declined, then attached to the order inside the
 order's transaction, or voided when the order could not be made. A crash between the
 call and the order's commit leaves an attempt without an order, which reconciliation
-finds and voids. The provider is never called inside a transaction.
+finds and voids.
+
+Capturing, refunding and voiding an order's payment later journal the call on the
+payment itself (``Payment.provider_call``): see ``payment_call_start``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from django_fsm import can_proceed
 from core.errors import DomainError
 from payments.exceptions import PaymentAttemptNotAttachable, PaymentTransactionNotAllowed
 from payments.models import (
-    PaymentAttempt, PaymentAttemptStatus, PaymentMethod, PaymentState, PaymentTransaction, TransactionKind,
+    Payment, PaymentAttempt, PaymentAttemptStatus, PaymentMethod, PaymentState, PaymentTransaction, ProviderCall,
+    TransactionKind,
 )
 from payments.providers.base import AUTHORIZED, CAPTURED, REDIRECT, Authorization, PaymentRequest
 from payments.providers.registry import plugin_for
@@ -115,14 +119,135 @@ def _record(attempt: PaymentAttempt, *, status: str, transaction_id: str | None 
     attempt.save(update_fields=fields)
 
 
+# --- provider calls on an order's payment: capture, refund, void -------------------------------
+#
+# Staff's actions and Elastic Path's manual gateway journal each call on the payment itself, so
+# that the provider is never called inside a transaction:
+#   1. under the payment's row lock, ``payment_call_start`` checks the payment's state and marks the
+#      call on it (``provider_call``); the caller commits. A second action is refused meanwhile.
+#   2. ``payment_call_make``: the provider call, outside any transaction.
+#   3. under the row lock again, ``payment_call_record`` applies the outcome and clears the mark.
+# A refusal from the provider (a DomainError) clears the mark and changes nothing else. Any other
+# failure, or a crash, leaves the mark: the outcome is unknown and reconciliation reports it.
+
+
+def payment_call_start(*, payment: Payment, call: str) -> None:
+    """Mark ``call`` (capture, refund, void) as under way on ``payment``. The caller holds the payment's row
+    lock and commits before the provider call. Raises PaymentTransactionNotAllowed, marking nothing, when the
+    payment's state does not allow the call or another call is under way."""
+    _refuse_unless_possible(payment, call)
+    payment.provider_call = call
+    payment.provider_call_started_at = timezone.now()
+    payment.save(update_fields=["provider_call", "provider_call_started_at", "updated_at"])
+
+
+def payment_call_make(*, payment: Payment, call: str) -> None:
+    """Ask the provider for ``call`` on ``payment``, marked by payment_call_start and committed.
+
+    Call it outside any transaction. When the provider refuses (a DomainError) the mark is cleared and the
+    error re-raised: the payment is as it was. Any other failure leaves the mark for reconciliation.
+    """
+    try:
+        plugin = plugin_for(payment.method)
+        if call == ProviderCall.CAPTURE:
+            plugin.capture(transaction_id=payment.transaction_id, amount=payment.amount, currency=payment.currency)
+        elif call == ProviderCall.REFUND:
+            plugin.refund(transaction_id=payment.transaction_id, amount=_refundable(payment),
+                          currency=payment.currency)
+        elif payment.transaction_id:
+            plugin.void(transaction_id=payment.transaction_id)
+    except DomainError as error:
+        _call_clear(payment)
+        logger.info("Payment %s: %s refused by the provider: %s", payment.uuid, call, error.code)
+        raise
+
+
+def payment_call_record(*, payment: Payment, call: str, parent=None, gateway: str = "manual",
+                        kind: str = TransactionKind.CAPTURE, by=None) -> PaymentTransaction | None:
+    """Apply what the provider did for ``call`` and clear the mark; ``by`` (a staff user) goes to the payment's
+    history. The caller holds the payment's row lock again, in a new transaction. A capture or a refund
+    returns its PaymentTransaction (a capture's ``kind`` may be a purchase); a void returns None.
+
+    The mark kept every other action away, so the payment's state allows the outcome. Should it not (or
+    should the mark be gone), this raises, the caller's transaction rolls back and the mark stays for
+    reconciliation: money the provider moved is never silently dropped.
+    """
+    if payment.provider_call != call:
+        raise RuntimeError(f"Payment {payment.uuid}: no {call} under way to record (found {payment.provider_call!r}).")
+    amount = payment.amount
+    if call == ProviderCall.REFUND:
+        amount, kind = _refundable(payment), TransactionKind.REFUND
+        payment.refunded_amount = payment.captured_amount
+    getattr(payment, call)(by=by)  # the transition: capture, refund or void
+    payment.provider_call, payment.provider_call_started_at = "", None
+    payment.save()
+    if call == ProviderCall.VOID:
+        return None
+    return PaymentTransaction.objects.create(payment=payment, kind=kind, gateway=gateway, parent=parent,
+                                             amount=amount, currency=payment.currency)
+
+
+def _refuse_if_busy(payment: Payment) -> None:
+    if payment.provider_call:
+        raise PaymentTransactionNotAllowed(
+            f"A {payment.get_provider_call_display().lower()} of this payment is under way; try again in a moment.",
+            meta={"state": payment.state, "provider_call": payment.provider_call})
+
+
+def _refuse_unless_possible(payment: Payment, call: str) -> None:
+    _refuse_if_busy(payment)
+    if call == ProviderCall.CAPTURE:
+        possible, why = can_proceed(payment.capture), "there is nothing to capture"
+    elif call == ProviderCall.REFUND:
+        possible = payment.state == PaymentState.COMPLETED and payment.captured_amount > 0
+        why = "only captured money can be refunded"
+    else:
+        possible, why = can_proceed(payment.void), "only an authorisation not yet captured can be voided"
+    if not possible:
+        raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; {why}.",
+                                           meta={"state": payment.state})
+
+
+def _refundable(payment: Payment) -> int:
+    return payment.captured_amount - payment.refunded_amount
+
+
+def _call_clear(payment: Payment) -> None:
+    """Take the mark off a payment whose provider refused: one UPDATE, committed at once."""
+    Payment.objects.filter(pk=payment.pk, provider_call=payment.provider_call).update(
+        provider_call="", provider_call_started_at=None, updated_at=timezone.now())
+    payment.provider_call, payment.provider_call_started_at = "", None
+
+
+def _payment_for_update(payment_id: int) -> Payment:
+    return Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=payment_id)
+
+
+def _payment_call(payment: Payment, call: str, **outcome) -> PaymentTransaction | None:
+    """The three steps on the payment alone, each transaction durable (never nested in a caller's); the
+    caller's ``payment`` is brought up to date, done or refused."""
+    try:
+        with transaction.atomic(durable=True):
+            locked = _payment_for_update(payment.pk)
+            payment_call_start(payment=locked, call=call)
+        payment_call_make(payment=locked, call=call)
+        with transaction.atomic(durable=True):
+            locked = _payment_for_update(payment.pk)
+            return payment_call_record(payment=locked, call=call, **outcome)
+    finally:
+        payment.refresh_from_db()
+
+
 # --- transactions on an order's payment (Elastic Path's manual gateway) -----------------------
 
 
 def payment_transaction_authorize(*, payment, gateway: str = "manual"):
     """Record that the payment's full amount is authorised. The caller holds the payment's row lock.
 
-    The payment must still be waiting (authorised at checkout, nothing captured yet).
+    The payment must still be waiting (authorised at checkout, nothing captured yet), with no provider
+    call under way. Nothing is asked of the provider.
     """
+    _refuse_if_busy(payment)
     if payment.state != PaymentState.PENDING:
         raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
                                            f"it cannot be authorised again.", meta={"state": payment.state})
@@ -131,41 +256,18 @@ def payment_transaction_authorize(*, payment, gateway: str = "manual"):
 
 
 def payment_transaction_capture(*, payment, parent=None, gateway: str = "manual", kind: str = "capture", by=None):
-    """Take the payment's full amount (a capture of an authorisation, or a purchase). The caller holds the lock;
-    ``by`` (a staff user) is recorded in the payment's history."""
-    if not can_proceed(payment.capture):
-        raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
-                                           f"there is nothing to capture.", meta={"state": payment.state})
-    plugin_for(payment.method).capture(transaction_id=payment.transaction_id, amount=payment.amount,
-                                       currency=payment.currency)
-    payment.capture(by=by)
-    payment.save()
-    return PaymentTransaction.objects.create(payment=payment, kind=kind, gateway=gateway, parent=parent,
-                                             amount=payment.amount, currency=payment.currency)
+    """Take the payment's full amount (a capture of an authorisation, or a purchase); ``by`` (a staff user)
+    is recorded in the payment's history. Call it outside any transaction: it locks the payment itself,
+    before and after the provider call (PaymentTransactionNotAllowed when its state refuses)."""
+    return _payment_call(payment, ProviderCall.CAPTURE, parent=parent, gateway=gateway, kind=kind, by=by)
 
 
 def payment_transaction_refund(*, payment, parent=None, gateway: str = "manual", by=None):
-    """Give back everything captured on the payment. The caller holds the payment's row lock."""
-    if payment.state != PaymentState.COMPLETED or payment.captured_amount == 0:
-        raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
-                                           f"only captured money can be refunded.", meta={"state": payment.state})
-    amount = payment.captured_amount - payment.refunded_amount
-    plugin_for(payment.method).refund(transaction_id=payment.transaction_id, amount=amount, currency=payment.currency)
-    payment.refunded_amount = payment.captured_amount
-    payment.refund(by=by)
-    payment.save()
-    return PaymentTransaction.objects.create(payment=payment, kind=TransactionKind.REFUND, gateway=gateway,
-                                             parent=parent, amount=amount, currency=payment.currency)
+    """Give back everything captured on the payment. Call it outside any transaction (as for a capture)."""
+    return _payment_call(payment, ProviderCall.REFUND, parent=parent, gateway=gateway, by=by)
 
 
 def payment_transaction_void(*, payment, by=None):
-    """Give back an authorisation nothing was captured on. The caller holds the payment's row lock."""
-    if not can_proceed(payment.void):
-        raise PaymentTransactionNotAllowed(f"The payment is {payment.get_state_display().lower()}; "
-                                           f"only an authorisation not yet captured can be voided.",
-                                           meta={"state": payment.state})
-    if payment.transaction_id:
-        plugin_for(payment.method).void(transaction_id=payment.transaction_id)
-    payment.void(by=by)
-    payment.save()
+    """Give back an authorisation nothing was captured on. Call it outside any transaction (as for a capture)."""
+    _payment_call(payment, ProviderCall.VOID, by=by)
     return payment
