@@ -2,6 +2,11 @@
 
     payments without an order   provider calls journalled (PaymentAttempt) that hold money but
                                 never became an order's payment → voided with the provider
+    provider calls without an outcome
+                                an order's payment still marked with a capture, refund or void
+                                asked of its provider minutes ago (the process died during the
+                                call or before recording it) → reported only: whether the money
+                                moved is for staff to check with the provider
     orders stuck in checkout    orders idle in a checkout step (cart … confirm); those holding
                                 stock give it back (they are never deleted)
     reservations past their time
@@ -29,7 +34,8 @@ from django.utils import timezone
 
 from checkout.models import CHECKOUT_STEPS, CheckoutClaim, Order, OrderState
 from checkout.placement import CLAIM_TIMEOUT
-from payments.models import PaymentAttempt, PaymentAttemptStatus
+from core.money import format_money
+from payments.models import Payment, PaymentAttempt, PaymentAttemptStatus
 from payments.services import HELD, payment_attempt_void
 from shipping.models import RentalBooking, StockAllocation
 from shipping.services import stock_release
@@ -40,6 +46,8 @@ logger = logging.getLogger(__name__)
 # for at most CLAIM_TIMEOUT): leave it alone.
 ATTEMPT_GRACE = timedelta(minutes=15)
 UNPAID_ATTEMPT = (PaymentAttemptStatus.STARTED, *HELD)
+# A capture, refund or void takes seconds: a payment marked longer than this lost its outcome.
+PROVIDER_CALL_GRACE = timedelta(minutes=5)
 RELEASED_STATES = (OrderState.CANCELED, OrderState.RETURNED)
 
 
@@ -55,6 +63,11 @@ class Finding:
 def attempts_without_order(now: datetime):
     return PaymentAttempt.objects.filter(order__isnull=True, status__in=UNPAID_ATTEMPT,
                                          created_at__lt=now - ATTEMPT_GRACE).select_related("method")
+
+
+def payments_with_provider_call_unfinished(now: datetime):
+    return (Payment.objects.filter(provider_call_started_at__lt=now - PROVIDER_CALL_GRACE)
+            .select_related("order", "method__provider"))
 
 
 def orders_stuck_in_checkout(now: datetime, stuck_after: timedelta):
@@ -89,6 +102,7 @@ def checkouts_reconcile(*, fix: bool = False, stuck_after: timedelta = timedelta
     say = progress or (lambda message: None)
     findings = [
         _payments_without_order(now, fix, say),
+        _provider_calls_unfinished(now),
         _orders_stuck(now, stuck_after, fix, say),
         _reservations(now, fix, say),
         _claims(now, fix, say),
@@ -117,6 +131,18 @@ def _payments_without_order(now, fix, say) -> Finding:
         except Exception as error:  # noqa: BLE001 - reported, and the run goes on with the next one
             logger.exception("Voiding payment attempt %s failed", attempt.uuid)
             finding.failed.append(f"attempt {attempt.uuid}: {error}")
+    return finding
+
+
+def _provider_calls_unfinished(now) -> Finding:
+    # Never repaired here: retrying could move money twice, clearing could lose money that moved.
+    finding = Finding("provider_calls_unfinished", "Payment provider calls without a recorded outcome")
+    for payment in payments_with_provider_call_unfinished(now).order_by("provider_call_started_at", "pk"):
+        finding.found.append(
+            f"payment {payment.uuid} of order {payment.order}: {payment.get_provider_call_display().lower()} of "
+            f"{format_money(payment.amount, payment.currency)} asked of {payment.method} "
+            f"(transaction {payment.transaction_id or '-'}) since {payment.provider_call_started_at:%Y-%m-%d %H:%M}, "
+            f"payment still {payment.get_state_display().lower()}; check with the provider")
     return finding
 
 

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_fsm_log.models import StateLog
@@ -255,7 +258,13 @@ def test_the_services_refuse_to_run_inside_a_callers_transaction(provider, boss)
     assert provider.calls == []
 
 
-def test_a_provider_call_without_an_outcome_stays_marked(provider, boss):
+def reconcile(*args) -> str:
+    out = StringIO()
+    call_command("reconcile_checkouts", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def test_a_provider_call_without_an_outcome_stays_marked_and_reconciliation_reports_it(provider, boss):
     order = authorised()
     payment = order.payments.get()
 
@@ -272,6 +281,16 @@ def test_a_provider_call_without_an_outcome_stays_marked(provider, boss):
     provider.during = None
     with pytest.raises(PaymentTransactionNotAllowed):
         payment_capture(payment=payment, by=boss)
+    assert "Payment provider calls without a recorded outcome: 0" in reconcile()  # a call may take a moment
+
+    Payment.objects.filter(pk=payment.pk).update(provider_call_started_at=timezone.now() - timedelta(minutes=10))
+    report = reconcile()
+    assert "Payment provider calls without a recorded outcome: 1" in report
+    assert f"payment {payment.uuid} of order {order}: capture of" in report and "check with the provider" in report
+    fixed = reconcile("--fix")
+    assert "Payment provider calls without a recorded outcome: 1, fixed 0" in fixed  # reported, never repaired
+    payment.refresh_from_db()
+    assert (payment.state, payment.provider_call) == (PaymentState.PENDING, "capture")
     assert [c.name for c in provider.calls] == ["capture"]
 
 
