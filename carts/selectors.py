@@ -54,11 +54,13 @@ def cart_get(*, uuid, customer=None, anonymous_id: str | None = None) -> Cart:
     return cart
 
 
-def cart_find(*, uuid, customer=None, anonymous_id: str | None = None) -> Cart:
+def cart_find(*, uuid, customer=None, anonymous_id: str | None = None, annotations: dict | None = None) -> Cart:
     """The owner's cart with this uuid and its store, nothing prefetched (for a write that reads it
-    again under lock); CartNotFound for a malformed uuid or someone else's cart."""
+    again under lock), with ``annotations`` if given; CartNotFound for a malformed uuid or
+    someone else's cart."""
     owns = owner_filter(customer=customer, anonymous_id=anonymous_id)
-    cart = Cart.objects.select_related("store").filter(uuid=_parse_uuid(uuid), **owns).first() if owns else None
+    carts = Cart.objects.select_related("store").annotate(**(annotations or {}))
+    cart = carts.filter(uuid=_parse_uuid(uuid), **owns).first() if owns else None
     if cart is None:
         raise CartNotFound(meta={"idCart": str(uuid)})
     return cart

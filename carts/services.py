@@ -188,8 +188,7 @@ def cart_add_item(*, cart: Cart, sku: str, quantity: int) -> CartItem:
     with transaction.atomic():
         locked = cart_get_for_update(pk=cart.pk)
         currency = locked.currency or locked.store.default_currency
-        variant = _variant_for_cart(sku=sku)
-        _check_price(locked, variant, currency)
+        variant = _variant_for_cart(sku=sku, currency=currency, price_mode=locked.price_mode)
         item = locked.items.filter(variant=variant).first()
         total = quantity + (item.quantity if item else 0)
         if total > MAX_QUANTITY:
@@ -216,8 +215,7 @@ def cart_set_quantity(*, cart: Cart, sku: str, quantity: int) -> CartItem:
         locked = cart_get_for_update(pk=cart.pk)
         item = _item_in_cart(locked, sku)
         currency = locked.currency or locked.store.default_currency
-        variant = _variant_for_cart(sku=item.variant.sku)
-        _check_price(locked, variant, currency)
+        variant = _variant_for_cart(sku=item.variant.sku, currency=currency, price_mode=locked.price_mode)
         _check_stock(locked, variant, quantity)
         item.quantity = quantity
         item.save(update_fields=["quantity", "updated_at"])
@@ -366,11 +364,15 @@ def _check_quantity(quantity) -> None:
         raise QuantityInvalid(meta={"quantity": shown, "max": MAX_QUANTITY})
 
 
-def _variant_for_cart(*, sku: str) -> Variant:
+def _variant_for_cart(*, sku: str, currency: str, price_mode: str) -> Variant:
+    """The variant on sale, if it has a price in ``currency`` and ``price_mode``: one query."""
     try:
-        return variant_for_sale(sku=sku)
+        variant = variant_for_sale(sku=sku, priced_in=(currency, price_mode))
     except ProductNotFound:
         raise ItemNotAvailable(f"The product {sku!r} is not available.", meta={"sku": sku}) from None
+    if variant.price_here is None:
+        raise PriceMissing(f"{variant.sku} has no price in {currency}.", meta={"sku": variant.sku, "currency": currency})
+    return variant
 
 
 def _check_price(cart: Cart, variant: Variant, currency: str) -> None:

@@ -1,15 +1,25 @@
 from collections.abc import Iterable
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from catalog.exceptions import ProductNotFound
-from catalog.models import Product, ProductTranslation, Store, Variant
+from catalog.models import Price, PriceMode, Product, ProductTranslation, Store, Variant
 
 
-def variant_for_sale(*, sku: str, with_translations: bool = False) -> Variant:
+def variant_for_sale(*, sku: str, with_translations: bool = False,
+                     priced_in: tuple[str, str] | None = None) -> Variant:
     """An active variant with its product and prices (and the product's translations), by sku;
-    ProductNotFound otherwise."""
-    variants = Variant.objects.select_related("product").prefetch_related("prices")
+    ProductNotFound otherwise. ``priced_in`` (currency, price mode): instead of its prices, only
+    ``price_here``, its amount in them (None: it has none), read in the same query."""
+    variants = Variant.objects.select_related("product")
+    if priced_in:
+        currency, price_mode = priced_in
+        amount = "gross_amount" if price_mode == PriceMode.GROSS else "net_amount"
+        prices = Price.objects.filter(variant=OuterRef("pk"), currency=currency)
+        variants = variants.annotate(price_here=Subquery(prices.values(amount)[:1]))
+    else:
+        variants = variants.prefetch_related("prices")
     if with_translations:
         variants = variants.prefetch_related("product__translations")
     variant = variants.filter(sku=sku, is_active=True, product__is_active=True).first()

@@ -7,12 +7,18 @@ from checkout.models import CheckoutClaim
 from checkout.placement import CLAIM_TIMEOUT
 
 
+def live_claims(*, cart_uuid):
+    """The claim of a placement running now on the cart (``cart_uuid`` may be an ``OuterRef``)."""
+    return CheckoutClaim.objects.filter(cart_uuid=cart_uuid, claimed_at__gte=timezone.now() - CLAIM_TIMEOUT)
+
+
 def cart_claimed(*, cart_uuid) -> bool:
-    return CheckoutClaim.objects.filter(cart_uuid=cart_uuid, claimed_at__gte=timezone.now() - CLAIM_TIMEOUT).exists()
+    return live_claims(cart_uuid=cart_uuid).exists()
 
 
-def cart_ensure_unclaimed(*, cart) -> None:
-    """CheckoutInProgress (409) while an order is being placed from ``cart``; its items may not change then."""
-    if cart_claimed(cart_uuid=cart.uuid):
+def cart_ensure_unclaimed(*, cart, claimed: bool | None = None) -> None:
+    """CheckoutInProgress (409) while an order is being placed from ``cart``; its items may not change then.
+    ``claimed``: already known (read with the cart), else it is read now."""
+    if claimed if claimed is not None else cart_claimed(cart_uuid=cart.uuid):
         raise CheckoutInProgress("This cart is being checked out right now and cannot change. Retry in a moment.",
                                  meta={"id": cart.reference or str(cart.uuid)})

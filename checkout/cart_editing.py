@@ -12,12 +12,14 @@ place an order the shopper did not see.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from carts.models import Cart, CartItem
-from carts.selectors import owner_filter
+from carts.selectors import cart_find, owner_filter
 from carts.services import cart_add_item, cart_create, cart_merge_guest
 from catalog.models import Store
-from checkout.cart_claims import cart_claimed, cart_ensure_unclaimed
+from checkout.cart_claims import cart_claimed, cart_ensure_unclaimed, live_claims
+from core.locks import name_lock
 
 GUEST_CART_NAME = "Shopping cart"
 
@@ -28,17 +30,28 @@ def cart_editable(*, cart: Cart) -> Cart:
     return cart
 
 
+def editable_cart_find(*, uuid, customer=None, anonymous_id: str | None = None) -> Cart:
+    """The owner's cart (``cart_find``) if it may change now, read with its claim in one query;
+    CartNotFound or CheckoutInProgress (409) otherwise."""
+    cart = cart_find(uuid=uuid, customer=customer, anonymous_id=anonymous_id,
+                     annotations={"claimed": Exists(live_claims(cart_uuid=OuterRef("uuid")))})
+    cart_ensure_unclaimed(cart=cart, claimed=cart.claimed)
+    return cart
+
+
 def guest_cart_add_item(*, anonymous_id: str, store: Store, sku: str, quantity: int) -> CartItem:
     """Put an item in the guest's cart, creating the cart with it when the guest has none (Glue's
     ``POST /guest-cart-items``). One transaction: a refused item leaves no empty cart behind."""
     with transaction.atomic():
         cart = _guest_cart(anonymous_id)
         if cart is None:
-            # Two first items at once (a double click) must not make two carts: creations take turns on
-            # the store's row. FOR NO KEY UPDATE does not block rows that merely reference the store.
-            Store.objects.select_for_update(no_key=True).filter(pk=store.pk).first()
-            cart = _guest_cart(anonymous_id) or cart_create(
-                store=store, anonymous_id=anonymous_id, name=GUEST_CART_NAME, is_default=True)
+            # Two first items at once (a double click) must not make two carts: the guest's creations
+            # take turns on a lock named after the guest; other guests are not held up.
+            name_lock(f"guest-cart:{anonymous_id}")
+            cart = _guest_cart(anonymous_id)
+            if cart is None:  # a cart made just now cannot be claimed yet
+                new = cart_create(store=store, anonymous_id=anonymous_id, name=GUEST_CART_NAME, is_default=True)
+                return cart_add_item(cart=new, sku=sku, quantity=quantity)
         return cart_add_item(cart=cart_editable(cart=cart), sku=sku, quantity=quantity)
 
 

@@ -3,7 +3,7 @@ their items and vouchers.
 
 Each view reads the request, resolves the caller's own cart (someone else's is "not
 found", never "forbidden"), refuses a write while the cart is being checked out
-(``cart_editable``), calls one cart service and renders the cart as Spryker does.
+(``editable_cart_find``), calls one cart service and renders the cart as Spryker does.
 Guest and customer endpoints are the same views; ``guest`` says which owner and which
 resource names. Errors are rendered in Glue's cart codes by ``glue_cart_error``.
 """
@@ -24,7 +24,7 @@ from api.glue.carts import (
 )
 from api.glue.views.auth import GlueView
 from carts.models import Cart
-from carts.selectors import cart_find, cart_get, carts_for
+from carts.selectors import cart_get, carts_for
 from carts.services import (
     cart_add_item,
     cart_add_voucher,
@@ -36,7 +36,7 @@ from carts.services import (
     cart_edit,
 )
 from catalog.selectors import store_by_code
-from checkout.cart_editing import cart_editable, guest_cart_add_item
+from checkout.cart_editing import editable_cart_find, guest_cart_add_item
 from checkout.cart_totals import cart_totals
 
 
@@ -58,7 +58,7 @@ class CartEndpoint(GlueView):
         return cart_get(uuid=uuid, **self.owner(request))
 
     def editable_cart(self, request, uuid) -> Cart:
-        return cart_editable(cart=cart_find(uuid=uuid, **self.owner(request)))
+        return editable_cart_find(uuid=uuid, **self.owner(request))
 
     def render(self, request, cart: Cart, *, status: int = 200, with_items: bool = False) -> Response:
         includes = self.includes | ({"items"} if with_items else set())
