@@ -17,8 +17,6 @@ def idempotency_begin(*, scope: str, operation: str, key: str, fingerprint: str)
     Raises IdempotencyConflict for the same key with another request, and CheckoutInProgress
     while the first request with the key is still running.
     """
-    expired = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
-    IdempotencyKey.objects.filter(scope=scope, operation=operation, key=key, created_at__lt=expired).delete()
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(scope=scope, operation=operation, key=key, fingerprint=fingerprint)
@@ -26,7 +24,11 @@ def idempotency_begin(*, scope: str, operation: str, key: str, fingerprint: str)
     except IntegrityError:
         pass
     first = IdempotencyKey.objects.select_related("order").filter(scope=scope, operation=operation, key=key).first()
-    if first is None:  # the first request failed and let go of the key in the meantime
+    expired = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    if first is not None and first.created_at < expired:  # an old key used again is a new request
+        IdempotencyKey.objects.filter(pk=first.pk, created_at__lt=expired).delete()
+        first = None
+    if first is None:  # expired, or the first request failed and let go of the key in the meantime
         return idempotency_begin(scope=scope, operation=operation, key=key, fingerprint=fingerprint)
     if first.fingerprint != fingerprint:
         raise IdempotencyConflict(meta={"idempotencyKey": key})

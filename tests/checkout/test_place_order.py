@@ -344,6 +344,15 @@ def test_keys_are_scoped_to_who_asks():
     assert first.pk != second.pk
 
 
+def test_a_key_older_than_its_lifetime_is_a_new_request(settings):
+    first = place(cart_with({"047_26408568": 1}), idempotency_key="old-key").order
+    IdempotencyKey.objects.filter(key="old-key").update(
+        created_at=datetime.now(timezone.utc) - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS + 1))
+    second = place(cart_with({"047_26408568": 2}), idempotency_key="old-key")
+    assert not second.replayed and second.order.pk != first.pk
+    assert IdempotencyKey.objects.get(key="old-key").order_id == second.order.pk
+
+
 def test_checking_out_a_deleted_cart_again_returns_the_order_it_became():
     cart = cart_with({"047_26408568": 1})
     first = place(cart).order
