@@ -15,7 +15,8 @@ from checkout.pricing import GROSS_MODE, LineTotals
 from checkout.services import order_reference_next, order_update_states
 from customers.models import Customer
 from discounts.services import voucher_redeem
-from payments.models import CreditCard, Payment
+from payments.models import Payment
+from payments.saved_cards import credit_card_keep
 from payments.services import payment_attempt_attach
 from shipping.models import Shipment, ShippingRate
 from shipping.selectors import stock_location_ids_for
@@ -161,11 +162,7 @@ def _hold_stock(plan: Plan, order: Order, items: list[LineItem], shipments: list
 def _payment(plan: Plan, order: Order, customer: Customer, attempt, authorization) -> Payment:
     card = None
     if authorization.card:
-        card = CreditCard.objects.create(
-            customer=customer if plan.customer else None, brand=authorization.card.brand,
-            last_digits=authorization.card.last_digits, month=authorization.card.month,
-            year=authorization.card.year, name=authorization.card.name,
-        )
+        card = credit_card_keep(customer=customer if plan.customer else None, card=authorization.card)
     payment = Payment(
         order=order, method=plan.payment_method, amount=order.grand_total, currency=order.currency, source=card,
         transaction_id=authorization.transaction_id, redirect_url=authorization.redirect_url,

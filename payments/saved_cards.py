@@ -13,9 +13,15 @@ from payments.providers.dummy import EXISTING_CARD_KEY
 
 
 def credit_card_keep(*, customer, card: CardDetails) -> CreditCard:
-    """A CreditCard row for a checked card; ``customer`` None for a guest's card."""
-    return CreditCard.objects.create(customer=customer, brand=card.brand, last_digits=card.last_digits,
-                                     month=card.month, year=card.year, name=card.name)
+    """The CreditCard row for a checked card; ``customer`` None for a guest's card.
+
+    A customer's card already kept with the same details is used again, so paying with a
+    saved card (or typing the same card again) does not fill the customer's wallet with copies.
+    """
+    details = {"brand": card.brand, "last_digits": card.last_digits, "month": card.month, "year": card.year,
+               "name": card.name}
+    kept = CreditCard.objects.filter(customer=customer, **details).order_by("pk").first() if customer else None
+    return kept or CreditCard.objects.create(customer=customer, **details)
 
 
 def credit_card_payment_data(card: CreditCard) -> dict:

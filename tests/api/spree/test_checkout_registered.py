@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from checkout.demo.data import SPREE_API_KEYS
 from checkout.models import Order
 from customers.models import Address, Customer
-from payments.models import CreditCard
+from payments.models import CreditCard, Payment
 
 pytestmark = pytest.mark.usefixtures("shop")
 
@@ -69,6 +69,10 @@ def test_a_registered_customer_checks_out_step_by_step_with_the_api_key(spree, u
     assert response.status_code == 200, response.json()
     assert response.json()["payments"][0]["source"]["last_digits"] == "1111"
     assert response.json()["payments"][0]["state"] == "pending"
+    # Paying with the kept card makes no copy of it: the wallet still holds one card, used by both orders.
+    kept = CreditCard.objects.filter(pk=card_id).values("customer", "brand", "last_digits", "month", "year", "name")
+    assert list(CreditCard.objects.filter(**kept.get()).values_list("pk", flat=True)) == [card_id]
+    assert Payment.objects.get(order__number=second["number"]).source_id == card_id
 
 
 def test_someone_elses_card_cannot_be_used_as_existing_card(spree, us_ids):
