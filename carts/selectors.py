@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid as uuid_module
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from carts.exceptions import CartNotFound
-from carts.models import Cart, CartItem
+from carts.models import Cart, CartItem, CartVoucher
 
 
 def owner_filter(*, customer=None, anonymous_id: str | None = None) -> dict | None:
@@ -70,8 +70,12 @@ def cart_get_for_update(*, pk: int) -> Cart:
     """The cart row, locked until the end of the transaction (call inside ``transaction.atomic``).
 
     Only the cart row is locked, not its store. CartNotFound if it was deleted meanwhile.
+    ``has_vouchers`` says whether codes are applied, so that pricing the cart afterwards
+    need not ask for them when there are none.
     """
-    cart = Cart.objects.select_for_update(of=("self",)).select_related("store").filter(pk=pk).first()
+    vouchers = CartVoucher.objects.filter(cart_id=OuterRef("pk"))
+    cart = (Cart.objects.select_for_update(of=("self",)).select_related("store")
+            .annotate(has_vouchers=Exists(vouchers)).filter(pk=pk).first())
     if cart is None:
         raise CartNotFound(meta={"id": pk})
     return cart

@@ -250,6 +250,7 @@ def cart_add_voucher(*, cart: Cart, code: str) -> CartVoucher:
         voucher = voucher_check(code=code, store=locked.store, currency=currency, price_mode=locked.price_mode,
                                 subtotal=cart_subtotal(cart=locked, currency=currency))
         applied = CartVoucher.objects.create(cart=locked, code=voucher.code)
+        locked.has_vouchers = True
         locked.save(update_fields=["updated_at"])
     applied.cart = locked
     return applied

@@ -43,15 +43,13 @@ def guest_cart_add_item(*, anonymous_id: str, store: Store, sku: str, quantity: 
     """Put an item in the guest's cart, creating the cart with it when the guest has none (Glue's
     ``POST /guest-cart-items``). One transaction: a refused item leaves no empty cart behind."""
     with transaction.atomic():
+        # Two first items at once (a double click) must not make two carts: the guest's requests take
+        # turns on a lock named after the guest; other guests are not held up.
+        name_lock(f"guest-cart:{anonymous_id}")
         cart = _guest_cart(anonymous_id)
-        if cart is None:
-            # Two first items at once (a double click) must not make two carts: the guest's creations
-            # take turns on a lock named after the guest; other guests are not held up.
-            name_lock(f"guest-cart:{anonymous_id}")
-            cart = _guest_cart(anonymous_id)
-            if cart is None:  # a cart made just now cannot be claimed yet
-                new = cart_create(store=store, anonymous_id=anonymous_id, name=GUEST_CART_NAME, is_default=True)
-                return cart_add_item(cart=new, sku=sku, quantity=quantity)
+        if cart is None:  # a cart made just now cannot be claimed yet
+            new = cart_create(store=store, anonymous_id=anonymous_id, name=GUEST_CART_NAME, is_default=True)
+            return cart_add_item(cart=new, sku=sku, quantity=quantity)
         return cart_add_item(cart=cart_editable(cart=cart), sku=sku, quantity=quantity)
 
 

@@ -170,7 +170,8 @@ def cart_totals(*, cart: Cart) -> PricedCart:
 
 def _discounts(cart: Cart, currency: str, subtotal: int):
     """The discounts the cart gets now, leaving out codes that do not apply (any more)."""
-    codes = [voucher.code for voucher in cart.vouchers.all()]
+    # A cart just read under lock knows whether it has codes (``has_vouchers``); others are asked.
+    codes = [voucher.code for voucher in cart.vouchers.all()] if getattr(cart, "has_vouchers", True) else []
     for _ in range(len(codes) + 1):
         try:
             found, rules = discounts_and_rules_for_cart(store=cart.store, currency=currency,
