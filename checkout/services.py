@@ -1,5 +1,7 @@
 """Writes to orders. Each public function is one transaction that row-locks what it changes; a payment
-action is two, with the provider called between them."""
+action is two, with the provider called between them, and so is a cancel that voids authorisations."""
+
+import logging
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -9,11 +11,13 @@ from checkout.exceptions import OrderTransitionForbidden, OrderTransitionNotAllo
 from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, OrderShipmentState, OrderState
 from checkout.selectors import order_get_for_update
 from payments.exceptions import PaymentTransactionNotAllowed
-from payments.models import Payment, PaymentState
+from payments.models import Payment, PaymentState, ProviderCall
 from payments.services import payment_call_make, payment_call_record, payment_call_start
 from shipping.models import Shipment, ShipmentState, StockAllocation
 from shipping.selectors import stock_location_ids_for
 from shipping.services import StockRequest, stock_release, stock_reserve
+
+logger = logging.getLogger(__name__)
 
 # What staff may do to a placed order, by transition name.
 STAFF_TRANSITIONS = ("cancel", "resume", "authorize_return", "receive_return", "cancel_return")
@@ -28,10 +32,15 @@ def order_apply_staff_transition(*, order_id: int, transition: str, by) -> Order
     state or step rules refuse the action, OrderTransitionForbidden when ``by`` lacks
     its permission, and InsufficientStock when a resume finds the stock gone; nothing
     changes then.
+
+    A cancel commits first; then the authorisations it marked are voided at their provider,
+    outside any transaction (payments_void_at_provider). A void that fails leaves the order
+    canceled and its payment marked for reconciliation; it is logged, not raised.
     """
     if transition not in STAFF_TRANSITIONS:
         raise OrderTransitionNotAllowed(f"{transition!r} is not an order action.")
-    with transaction.atomic():
+    voiding: list[Payment] = []
+    with transaction.atomic(durable=True):
         order = order_get_for_update(order_id=order_id)
         bound = getattr(order, transition)
         available = bound._django_fsm.get_transition(order.state)
@@ -45,11 +54,12 @@ def order_apply_staff_transition(*, order_id: int, transition: str, by) -> Order
             _take_stock_again(order)
         bound(by=by)
         if transition == "cancel":
-            _unwind(order, by=by)
+            voiding = _unwind(order, by=by)
         elif transition == "resume":
             _reopen_shipments(order, by=by)
         order_update_states(order=order, by=by)
         order.save()
+    payments_void_at_provider(order=order, payments=voiding, by=by)
     return order
 
 
@@ -76,8 +86,15 @@ def order_reserve_stock(order: Order) -> None:
     order.stock_reserved_at = timezone.now()
 
 
-def _unwind(order: Order, *, by) -> None:
-    payments = list(Payment.objects.select_for_update().filter(order=order).order_by("pk"))
+def _unwind(order: Order, *, by) -> list[Payment]:
+    """Cancel the order's unshipped shipments, give its stock back, void its payments not yet captured.
+    The caller holds the order's row lock and has moved it to canceled.
+
+    A payment the provider holds an authorisation for (it has a transaction_id) is only marked here
+    (``provider_call="void"``): those are returned, for the caller to void with payments_void_at_provider
+    once its transaction has committed. The others (manual, invoice) are voided here and now."""
+    payments = list(Payment.objects.select_for_update(of=("self",)).select_related("method")
+                    .filter(order=order).order_by("pk"))
     busy = next((payment for payment in payments if payment.provider_call), None)
     if busy is not None:
         # Its provider is being asked to capture, refund or void right now: voiding it here would
@@ -94,10 +111,40 @@ def _unwind(order: Order, *, by) -> None:
     if order.stock_reserved_at:
         stock_release(line_item_ids=[item.pk for item in order.line_items.all()])
         order.stock_reserved_at = None
+    at_provider = []
     for payment in payments:
-        if can_proceed(payment.void):
+        if not can_proceed(payment.void):
+            continue
+        if payment.transaction_id:
+            payment_call_start(payment=payment, call=ProviderCall.VOID)
+            at_provider.append(payment)
+        else:
             payment.void(by=by)
             payment.save()
+    return at_provider
+
+
+def payments_void_at_provider(*, order: Order, payments: list[Payment], by) -> None:
+    """Void at their provider the authorisations the committed cancel of ``order`` marked (_unwind), each outcome
+    recorded under the order's and the payment's row locks; ``by`` goes to the payments' history. Call it
+    outside any transaction.
+
+    The cancel stands whatever happens here. A void that fails (the provider refuses or does not answer,
+    or the outcome cannot be recorded) is logged and leaves its payment marked, which keeps every other
+    action and the shopper's redirect confirmation away from it, until reconcile_checkouts reports it for
+    staff to check with the provider."""
+    for payment in payments:
+        try:
+            # A refusal leaves the mark too: nobody waits on this call to see it.
+            payment_call_make(payment=payment, call=ProviderCall.VOID, refusal_clears=False)
+            with transaction.atomic(durable=True):
+                locked_order, locked = _payment_for_update(payment)
+                payment_call_record(payment=locked, call=ProviderCall.VOID, by=by)
+                order_update_states(order=locked_order, by=by)
+                locked_order.save()
+        except Exception:  # noqa: BLE001 - the cancel has committed: the mark tells reconciliation
+            logger.exception("Payment %s of canceled order %s: the void at the provider failed; it stays marked "
+                             "for reconcile_checkouts.", payment.uuid, order)
 
 
 def _take_stock_again(order: Order) -> None:

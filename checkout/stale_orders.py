@@ -5,9 +5,9 @@ Stale are:
 - placed orders still waiting for an external payment (a redirect payment never confirmed,
   nothing captured) that long after they were placed.
 Canceling them is staff's cancel done by the system: unshipped shipments canceled, held stock
-given back, payments not captured voided, an ``order.canceled`` event. Orders in earlier
-checkout steps are shoppers' open carts (Spree) and cannot be canceled; reconcile_checkouts
-reports them.
+given back, payments not captured voided (an authorisation at its provider, once the cancel has
+committed), an ``order.canceled`` event. Orders in earlier checkout steps are shoppers' open
+carts (Spree) and cannot be canceled; reconcile_checkouts reports them.
 
 Each order is taken with ``SELECT … FOR UPDATE SKIP LOCKED`` and re-checked under the lock (it
 may have been paid a moment ago), so several machines may run this at once.
@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_fsm import can_proceed
 
 from checkout.models import Order, OrderPaymentState, OrderState
-from checkout.services import _unwind, order_update_states
+from checkout.services import _unwind, order_update_states, payments_void_at_provider
 from payments.models import Payment, PaymentPlugin, PaymentState
 
 AWAITED = (PaymentState.CHECKOUT, PaymentState.PROCESSING)
@@ -42,14 +42,18 @@ def orders_stale(*, cutoff: datetime):
 
 
 def order_cancel_stale(*, order_id: int, cutoff: datetime) -> Order | None:
-    """Cancel the order if it is still stale; None when it is not (any more) or another run holds it."""
-    with transaction.atomic():
+    """Cancel the order if it is still stale; None when it is not (any more) or another run holds it.
+
+    The canceled order is returned even when voiding a payment at its provider failed afterwards: the
+    cancel stands, the payment keeps its mark and reconcile_checkouts reports it (the failure is logged)."""
+    with transaction.atomic(durable=True):
         order = (Order.objects.select_for_update(skip_locked=True, of=("self",))
                  .filter(stale(cutoff), pk=order_id).first())
         if order is None or not can_proceed(order.cancel):
             return None
         order.cancel()
-        _unwind(order, by=None)
+        voiding = _unwind(order, by=None)
         order_update_states(order=order)
         order.save()
+    payments_void_at_provider(order=order, payments=voiding, by=None)
     return order

@@ -121,8 +121,9 @@ def _record(attempt: PaymentAttempt, *, status: str, transaction_id: str | None 
 
 # --- provider calls on an order's payment: capture, refund, void -------------------------------
 #
-# Staff's actions and Elastic Path's manual gateway journal each call on the payment itself, so
-# that the provider is never called inside a transaction:
+# Staff's actions, Elastic Path's manual gateway and an order's cancel (the void of its
+# authorisations) journal each call on the payment itself, so that the provider is never called
+# inside a transaction:
 #   1. under the payment's row lock, ``payment_call_start`` checks the payment's state and marks the
 #      call on it (``provider_call``); the caller commits. A second action is refused meanwhile.
 #   2. ``payment_call_make``: the provider call, outside any transaction.
@@ -141,11 +142,13 @@ def payment_call_start(*, payment: Payment, call: str) -> None:
     payment.save(update_fields=["provider_call", "provider_call_started_at", "updated_at"])
 
 
-def payment_call_make(*, payment: Payment, call: str) -> None:
+def payment_call_make(*, payment: Payment, call: str, refusal_clears: bool = True) -> None:
     """Ask the provider for ``call`` on ``payment``, marked by payment_call_start and committed.
 
     Call it outside any transaction. When the provider refuses (a DomainError) the mark is cleared and the
-    error re-raised: the payment is as it was. Any other failure leaves the mark for reconciliation.
+    error re-raised: the payment is as it was. Any other failure leaves the mark for reconciliation. With
+    ``refusal_clears=False`` a refusal leaves the mark too: for a call nobody waits on to see the refusal
+    (a canceled order's void), which reconciliation must then report.
     """
     try:
         plugin = plugin_for(payment.method)
@@ -157,7 +160,8 @@ def payment_call_make(*, payment: Payment, call: str) -> None:
         elif payment.transaction_id:
             plugin.void(transaction_id=payment.transaction_id)
     except DomainError as error:
-        _call_clear(payment)
+        if refusal_clears:
+            _call_clear(payment)
         logger.info("Payment %s: %s refused by the provider: %s", payment.uuid, call, error.code)
         raise
 

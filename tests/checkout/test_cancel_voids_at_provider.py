@@ -1,0 +1,224 @@
+"""Canceling an order voids its held authorisations at the provider, outside any transaction.
+
+The cancel commits first (state, shipments, stock, one ``order.canceled`` event) with each payment
+the provider holds an authorisation for marked ``provider_call="void"``; then the provider is
+asked, with no transaction open; then the void is recorded. A void that fails leaves the order
+canceled and the payment marked, which reconcile_checkouts reports; while it is marked, the
+shopper's redirect confirmation is refused and the order page offers no payment action.
+
+Only the plugins' ``void`` is replaced: by a stand-in that notes, at the moment of the call,
+whether a transaction is open and what the database has committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from django_fsm_log.models import StateLog
+
+from checkout.models import Order, OrderPaymentState, OrderShipmentState, OrderState
+from checkout.services import order_apply_staff_transition, payment_void
+from events.models import OrderEvent
+from payments.exceptions import PaymentDeclined, PaymentTransactionNotAllowed
+from payments.models import Payment, PaymentPlugin, PaymentState
+from payments.providers.dummy import DummyInvoicePlugin
+from payments.providers.redirect import ExternalRedirectPlugin
+from shipping.models import Shipment, ShipmentState, StockItem
+from tests.admin.pages import act, messages_of
+from tests.factories import OrderFactory, PaymentMethodFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+LONG_AGO = timezone.now() - timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Call:
+    transaction_id: str
+    in_transaction: bool
+    order_state: str  # the order's state as committed when the provider was asked
+    marked: list[str]  # provider_call of every marked payment, as committed
+
+
+class Provider:
+    """Stands in for the void of the dummy invoice and external redirect plugins."""
+
+    def __init__(self, monkeypatch):
+        self.calls: list[Call] = []
+        self.during = None  # what happens while the provider works: raise, or the shopper confirms
+        for plugin in (DummyInvoicePlugin, ExternalRedirectPlugin):
+            monkeypatch.setattr(plugin, "void", self._stand_in())
+
+    def _stand_in(self):
+        def void(plugin, *, transaction_id):
+            order = Order.objects.get(payments__transaction_id=transaction_id)
+            marked = list(Payment.objects.exclude(provider_call="").values_list("provider_call", flat=True))
+            self.calls.append(Call(transaction_id, connection.in_atomic_block, order.state, marked))
+            if self.during is not None:
+                self.during()
+        return void
+
+
+@pytest.fixture
+def provider(monkeypatch):
+    return Provider(monkeypatch)
+
+
+@pytest.fixture
+def boss():
+    return UserFactory(superuser=True)
+
+
+def authorised(*, transaction_id: str = "tx-1", plugin=PaymentPlugin.DUMMY_INVOICE) -> Order:
+    """A complete order whose payment is only authorised (by the provider when it has a transaction_id)."""
+    order = OrderFactory(at_complete=True)
+    Payment.objects.filter(order=order).update(state=PaymentState.PENDING, captured_amount=0,
+                                               transaction_id=transaction_id,
+                                               method=PaymentMethodFactory(plugin=plugin))
+    Shipment.objects.filter(order=order).update(state=ShipmentState.PENDING)
+    Order.objects.filter(pk=order.pk).update(payment_state=OrderPaymentState.BALANCE_DUE, payment_total=0,
+                                             shipment_state=OrderShipmentState.PENDING)
+    return Order.objects.get(pk=order.pk)
+
+
+def awaiting_redirect() -> Order:
+    """A placed order whose shopper never came back from the payment provider's page: stale."""
+    order = authorised(transaction_id="tx-redirect", plugin=PaymentPlugin.EXTERNAL_REDIRECT)
+    Payment.objects.filter(order=order).update(state=PaymentState.PROCESSING)
+    Order.objects.filter(pk=order.pk).update(completed_at=LONG_AGO)
+    return order
+
+
+def on_hand(order: Order) -> int:
+    return StockItem.objects.get(variant=order.line_items.get().variant).count_on_hand
+
+
+def events(order: Order) -> list[str]:
+    return list(OrderEvent.objects.filter(order=order).values_list("type", flat=True))
+
+
+def command(name: str, *args) -> str:
+    out = StringIO()
+    call_command(name, *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def admin_cancel(order: Order, boss, client):
+    client.force_login(boss)
+    response = act(client, order, "cancel")
+    assert response.status_code == 200
+    return response
+
+
+# --- the void at the provider: after the cancel has committed, outside any transaction ----------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["staff", "admin", "cancel_stale_orders"])
+def test_cancel_voids_the_authorisation_at_the_provider_outside_any_transaction_after_the_cancel_committed(
+        provider, boss, client, path):
+    order = awaiting_redirect() if path == "cancel_stale_orders" else authorised()
+    payment = order.payments.get()
+    assert on_hand(order) == 8
+
+    if path == "staff":
+        order_apply_staff_transition(order_id=order.pk, transition="cancel", by=boss)
+    elif path == "admin":
+        response = admin_cancel(order, boss, client)
+        assert messages_of(response) == [f"Cancel order: order {order} is now canceled."]
+    else:
+        out = command("cancel_stale_orders", "--older-than", "24h")
+        assert f"canceled {order.reference}" in out and "1 orders canceled." in out
+
+    assert provider.calls == [Call(payment.transaction_id, in_transaction=False, order_state=OrderState.CANCELED,
+                                   marked=["void"])]
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert (payment.state, payment.provider_call, payment.provider_call_started_at) == (PaymentState.VOID, "", None)
+    assert (order.state, order.payment_state, order.shipment_state) == ("canceled", "void", "canceled")
+    assert on_hand(order) == 10
+    assert events(order) == ["order.canceled"]
+    by = None if path == "cancel_stale_orders" else boss.pk
+    assert list(StateLog.objects.for_(payment).values_list("transition", "by_id")) == [("void", by)]
+
+
+def test_a_payment_without_a_provider_reference_is_voided_in_the_cancel_without_asking_the_provider(
+        provider, boss):
+    order = authorised(transaction_id="")  # an invoice (or manual) payment: nothing held anywhere
+
+    order_apply_staff_transition(order_id=order.pk, transition="cancel", by=boss)
+
+    assert provider.calls == []
+    payment = order.payments.get()
+    assert (payment.state, payment.provider_call) == (PaymentState.VOID, "")
+    assert events(order) == ["order.canceled"]
+
+
+def test_a_captured_payment_is_not_voided_and_the_provider_is_not_asked(provider, boss):
+    order = OrderFactory(at_complete=True)
+    Payment.objects.filter(order=order).update(transaction_id="tx-1")
+
+    order_apply_staff_transition(order_id=order.pk, transition="cancel", by=boss)
+
+    assert provider.calls == []
+    order.refresh_from_db()
+    assert order.payments.get().state == PaymentState.COMPLETED
+    assert order.payment_state == OrderPaymentState.CREDIT_OWED
+
+
+# --- a void that fails: the cancel stands, the payment stays marked, reconciliation reports it ------
+
+
+def timeout():
+    raise ConnectionError("provider timed out")
+
+
+def decline():
+    raise PaymentDeclined(meta={"reason": "unknown authorisation"})
+
+
+@pytest.mark.parametrize("failure", [timeout, decline], ids=["timeout", "refusal"])
+def test_a_failing_provider_void_leaves_the_order_canceled_and_the_payment_marked_for_reconciliation(
+        provider, boss, failure):
+    order = authorised()
+    payment = order.payments.get()
+    provider.during = failure
+
+    returned = order_apply_staff_transition(order_id=order.pk, transition="cancel", by=boss)
+
+    assert returned.state == OrderState.CANCELED
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert (order.state, order.payment_state, order.shipment_state) == ("canceled", "void", "canceled")
+    assert on_hand(order) == 10
+    assert events(order) == ["order.canceled"]
+    assert (payment.state, payment.provider_call) == (PaymentState.PENDING, "void")
+    assert payment.provider_call_started_at is not None
+    assert "Payment provider calls without a recorded outcome: 0" in command("reconcile_checkouts")
+
+    Payment.objects.filter(pk=payment.pk).update(provider_call_started_at=timezone.now() - timedelta(minutes=6))
+    report = command("reconcile_checkouts")
+    assert "Payment provider calls without a recorded outcome: 1" in report
+    assert f"payment {payment.uuid} of order {order}: void of" in report and "check with the provider" in report
+    # Marked, the payment takes no other action meanwhile.
+    with pytest.raises(PaymentTransactionNotAllowed, match="void of this payment is under way"):
+        payment_void(payment=payment, by=boss)
+    assert len(provider.calls) == 1
+
+
+def test_cancel_stale_orders_counts_an_order_canceled_even_when_its_provider_void_fails(provider):
+    order = awaiting_redirect()
+    provider.during = timeout
+
+    out = command("cancel_stale_orders", "--older-than", "24h")  # no CommandError: every order was canceled
+
+    assert f"canceled {order.reference}" in out and "1 orders canceled." in out
+    order.refresh_from_db()
+    assert order.state == OrderState.CANCELED
+    assert order.payments.get().provider_call == "void"
+    assert "0 orders waiting" in command("cancel_stale_orders")  # not retried: reconciliation reports it
