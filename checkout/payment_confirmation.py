@@ -20,8 +20,9 @@ def order_payment_confirm(*, payment_identifier: str, payload, owner: dict) -> P
     ``payment_identifier`` is the order reference (as the checkout response gave it) or the
     payment's uuid; ``owner`` filters orders to the caller's own. Raises OrderNotFound for
     an unknown or foreign order, PaymentConfirmationInvalid for a payload the provider did
-    not sign, and OrderPaymentNotUpdated when there is no payment waiting to be confirmed.
-    A confirmation sent twice returns the captured payment again.
+    not sign, and OrderPaymentNotUpdated when there is no payment waiting to be confirmed or
+    its provider is being asked something else right now (staff voiding it, the cancel of its
+    order). A confirmation sent twice returns the captured payment again.
     """
     with transaction.atomic():
         order = _locked_order(payment_identifier, owner)
@@ -29,6 +30,11 @@ def order_payment_confirm(*, payment_identifier: str, payload, owner: dict) -> P
                    .order_by("-pk").first())
         if payment is None:
             raise OrderPaymentNotUpdated("This order has no payment to confirm.")
+        if payment.provider_call:
+            # Capturing now would contradict what the provider is doing: a void must not end as a capture.
+            raise OrderPaymentNotUpdated(
+                f"A {payment.get_provider_call_display().lower()} of this payment is under way; "
+                f"it cannot be confirmed.", meta={"provider_call": payment.provider_call})
         if payment.state == PaymentState.COMPLETED:
             return payment
         if payment.state not in (PaymentState.CHECKOUT, PaymentState.PROCESSING):

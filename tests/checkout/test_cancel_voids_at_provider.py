@@ -12,6 +12,7 @@ whether a transaction is open and what the database has committed.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from io import StringIO
@@ -22,16 +23,19 @@ from django.db import connection
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from checkout.exceptions import OrderPaymentNotUpdated
 from checkout.models import Order, OrderPaymentState, OrderShipmentState, OrderState
+from checkout.payment_confirmation import order_payment_confirm
 from checkout.services import order_apply_staff_transition, payment_void
 from events.models import OrderEvent
 from payments.exceptions import PaymentDeclined, PaymentTransactionNotAllowed
 from payments.models import Payment, PaymentPlugin, PaymentState
 from payments.providers.dummy import DummyInvoicePlugin
-from payments.providers.redirect import ExternalRedirectPlugin
+from payments.providers.redirect import ExternalRedirectPlugin, redirect_confirmation_hash
 from shipping.models import Shipment, ShipmentState, StockItem
 from tests.admin.pages import act, messages_of
 from tests.factories import OrderFactory, PaymentMethodFactory, UserFactory
+from tests.races import postgres_only, run_together
 
 pytestmark = pytest.mark.django_db
 LONG_AGO = timezone.now() - timedelta(days=2)
@@ -113,6 +117,13 @@ def admin_cancel(order: Order, boss, client):
     response = act(client, order, "cancel")
     assert response.status_code == 200
     return response
+
+
+def confirm_redirect(order: Order):
+    payment = order.payments.get()
+    return order_payment_confirm(
+        payment_identifier=order.reference, owner={"customer_id": order.customer_id},
+        payload=[{"type": "payment-confirmation", "hash": redirect_confirmation_hash(payment.transaction_id)}])
 
 
 # --- the void at the provider: after the cancel has committed, outside any transaction ----------
@@ -222,3 +233,64 @@ def test_cancel_stale_orders_counts_an_order_canceled_even_when_its_provider_voi
     assert order.state == OrderState.CANCELED
     assert order.payments.get().provider_call == "void"
     assert "0 orders waiting" in command("cancel_stale_orders")  # not retried: reconciliation reports it
+
+
+# --- while a payment is marked, the shopper's confirmation is refused ---------------------------
+
+
+@pytest.mark.parametrize("path", ["staff void", "cancel_stale_orders"])
+def test_a_redirect_payment_confirmed_while_its_void_is_under_way_is_refused_and_not_captured(
+        provider, boss, path):
+    order = awaiting_redirect()
+    refusals = []
+
+    def shopper_confirms():
+        with pytest.raises(OrderPaymentNotUpdated) as refused:
+            confirm_redirect(order)
+        refusals.append((refused.value.code, refused.value.meta))
+
+    provider.during = shopper_confirms
+    if path == "staff void":
+        payment_void(payment=order.payments.get(), by=boss)
+    else:
+        command("cancel_stale_orders", "--older-than", "24h")
+
+    assert refusals == [("order_payment_not_updated", {"provider_call": "void"})]
+    payment = order.payments.get()
+    assert (payment.state, payment.captured_amount, payment.provider_call) == (PaymentState.VOID, 0, "")
+    with pytest.raises(OrderPaymentNotUpdated, match="is void"):  # and after it, as before
+        confirm_redirect(order)
+
+
+@postgres_only[0]
+@postgres_only[1]
+def test_a_cancel_and_the_shoppers_confirmation_at_once_never_both_void_and_capture(provider, boss):
+    order = awaiting_redirect()
+    provider.during = lambda: time.sleep(0.3)  # a slow provider: the confirmation arrives meanwhile
+
+    results = run_together([lambda: order_apply_staff_transition(order_id=order.pk, transition="cancel", by=boss),
+                            lambda: confirm_redirect(order)])
+
+    assert not isinstance(results[0], Exception), results
+    payment = order.payments.get()
+    order.refresh_from_db()
+    assert order.state == OrderState.CANCELED and payment.provider_call == ""
+    if isinstance(results[1], OrderPaymentNotUpdated):  # the cancel came first: voided, never captured
+        assert [c.in_transaction for c in provider.calls] == [False]
+        assert (payment.state, payment.captured_amount, order.payment_state) == (PaymentState.VOID, 0, "void")
+    else:  # the confirmation came first: captured, so nothing to void; the money is owed back
+        assert provider.calls == [], results
+        assert (payment.state, order.payment_state) == (PaymentState.COMPLETED, OrderPaymentState.CREDIT_OWED)
+    assert events(order).count("order.canceled") == 1
+
+
+def test_a_redirect_payment_left_marked_is_never_confirmed(provider):
+    order = awaiting_redirect()
+    Payment.objects.filter(order=order).update(provider_call="void", provider_call_started_at=LONG_AGO)
+
+    with pytest.raises(OrderPaymentNotUpdated, match="void of this payment is under way"):
+        confirm_redirect(order)
+
+    payment = order.payments.get()
+    assert (payment.state, payment.captured_amount) == (PaymentState.PROCESSING, 0)
+    assert provider.calls == []
