@@ -67,7 +67,7 @@ class PaymentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Payments change only through the payment services; this is their record."""
 
     list_display = ("uuid", "order", "method", "amount_money", "captured", "refunded", "state", "created_at")
-    list_filter = ("state", ("method", RelatedChoicesFilter), "currency", "created_at")
+    list_filter = ("state", "provider_call", ("method", RelatedChoicesFilter), "currency", "created_at")
     search_fields = ("uuid", "order__reference", "order__number", "order__email", "transaction_id")
     list_select_related = ("order", "method__provider")
     date_hierarchy = "created_at"
@@ -75,7 +75,8 @@ class PaymentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["uuid", "order", "method", "source", "state"]}),
         ("Amounts", {"fields": ["amount_money", "captured", "refunded"]}),
-        ("Provider", {"fields": ["transaction_id", "response_code", "avs_response", "redirect_url", "details"]}),
+        ("Provider", {"fields": ["transaction_id", ("provider_call", "provider_call_started_at"), "response_code",
+                                 "avs_response", "redirect_url", "details"]}),
         ("Dates", {"fields": [("created_at", "updated_at")]}),
     ]
     readonly_fields = ("amount_money", "captured", "refunded")

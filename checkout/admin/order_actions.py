@@ -3,8 +3,9 @@ returns), shipping a shipment with its tracking number, and capturing, refunding
 a payment.
 
 Each action is offered only when the order's state machines allow it and the user holds
-its permission; each is confirmed on a page of its own and carried out by a checkout
-service, which checks both again under row locks. A refusal comes back as the service's
+its permission, and none on a payment (nor the order's cancel) while its provider is being
+asked to capture, refund or void it; each is confirmed on a page of its own and carried out
+by a checkout service, which checks all that again under row locks. A refusal comes back as the service's
 DomainError and is shown as an admin message.
 """
 
@@ -100,9 +101,13 @@ def staff_action(order: Order, name: str, target_id: int | None) -> StaffAction:
 
 def staff_actions_for(order: Order, user) -> list[StaffAction]:
     """The actions ``user`` may take on ``order`` now, in the order the page shows them."""
+    payments = list(order.payments.all())
+    # The services refuse these while a provider call is under way: the call takes seconds.
+    busy = any(payment.provider_call for payment in payments)
     offered = [
         _transition_action(order, t.name)
-        for t in order.get_available_user_state_transitions(user) if t.name in STAFF_TRANSITIONS
+        for t in order.get_available_user_state_transitions(user)
+        if t.name in STAFF_TRANSITIONS and not (busy and t.name == "cancel")
     ]
     if order.state == OrderState.COMPLETE and user.has_perm("shipping.ship_shipment"):
         for shipment in order.shipments.all():
@@ -112,13 +117,15 @@ def staff_actions_for(order: Order, user) -> list[StaffAction]:
             if ready:
                 offered.append(_ship_action(order, shipment))
     if order.is_placed:
-        for payment in order.payments.all():
+        for payment in payments:
             offered += [_payment_action(order, payment, name) for name in PAYMENT_ACTIONS
                         if _payment_allows(order, payment, name) and user.has_perm(f"payments.{name}_payment")]
     return offered
 
 
 def _payment_allows(order: Order, payment: Payment, name: str) -> bool:
+    if payment.provider_call:
+        return False
     if name == "capture":
         return order.state == OrderState.COMPLETE and payment.state == PaymentState.PENDING
     if name == "refund":
@@ -175,7 +182,11 @@ def perform(action: StaffAction, *, order: Order, user, data: dict) -> str:
     Raises the service's DomainError when the action is refused."""
     if action.name in STAFF_TRANSITIONS:
         order = order_apply_staff_transition(order_id=order.pk, transition=action.name, by=user)
-        return f"{action.label}: order {order} is now {order.get_state_display().lower()}."
+        done = f"{action.label}: order {order} is now {order.get_state_display().lower()}."
+        if action.name == "cancel" and (stuck := list(order.payments.exclude(provider_call=""))):
+            done += (f" The provider did not confirm the void of {', '.join(map(str, stuck))}: check with the "
+                     f"provider.")
+        return done
     if action.name == "ship":
         shipment = shipment_ship(shipment=action.target, tracking=data["tracking"], by=user)
         order.refresh_from_db()

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from checkout.admin.order_actions import form_for, perform, staff_action, staff_actions_for
 from checkout.admin.order_export import orders_csv_response
@@ -64,7 +66,7 @@ class ShipmentInline(ViewOnlyTabularInline):
 
 class PaymentInline(ViewOnlyTabularInline):
     model = Payment
-    fields = ("method", "state", "amount_money", "captured", "refunded", "transaction_id")
+    fields = ("method", "state", "amount_money", "captured", "refunded", "transaction_id", "provider_call_note")
     readonly_fields = fields
     select_related = ("method__provider",)
     show_change_link = True
@@ -72,6 +74,10 @@ class PaymentInline(ViewOnlyTabularInline):
     amount_money = money_field("amount", description="amount")
     captured = money_field("captured_amount", description="captured")
     refunded = money_field("refunded_amount", description="refunded")
+
+    @admin.display(description="provider call")
+    def provider_call_note(self, obj):
+        return provider_call_note(obj)
 
 
 @admin.register(Order)
@@ -220,6 +226,15 @@ class OrderAdmin(SaveEditedFieldsMixin, admin.ModelAdmin):
     @admin.action(description="Export selected orders to CSV", permissions=["view"])
     def export_selected_as_csv(self, request, queryset):
         return orders_csv_response(queryset.order_by("-created_at"))
+
+
+def provider_call_note(payment: Payment) -> str:
+    """What the order page says of a payment whose provider is being asked something: its actions are
+    not offered meanwhile. Left for minutes, the outcome was lost (reconcile_checkouts reports it)."""
+    if not payment.provider_call:
+        return ""
+    since = date_format(localtime(payment.provider_call_started_at), "DATETIME_FORMAT")
+    return f"{payment.get_provider_call_display()}: provider call under way since {since}"
 
 
 def order_summary(order: Order) -> dict:

@@ -33,7 +33,7 @@ from payments.models import Payment, PaymentPlugin, PaymentState
 from payments.providers.dummy import DummyInvoicePlugin
 from payments.providers.redirect import ExternalRedirectPlugin, redirect_confirmation_hash
 from shipping.models import Shipment, ShipmentState, StockItem
-from tests.admin.pages import act, messages_of
+from tests.admin.pages import act, action_url, admin_url, messages_of, transition_buttons
 from tests.factories import OrderFactory, PaymentMethodFactory, UserFactory
 from tests.races import postgres_only, run_together
 
@@ -235,6 +235,21 @@ def test_cancel_stale_orders_counts_an_order_canceled_even_when_its_provider_voi
     assert "0 orders waiting" in command("cancel_stale_orders")  # not retried: reconciliation reports it
 
 
+def test_the_admin_says_when_the_provider_did_not_confirm_the_void_of_a_canceled_order(provider, boss, client):
+    order = authorised()
+    payment = order.payments.get()
+    provider.during = timeout
+
+    response = admin_cancel(order, boss, client)
+
+    [message] = messages_of(response)
+    assert message.startswith(f"Cancel order: order {order} is now canceled. The provider did not confirm the void of ")
+    assert message.endswith(": check with the provider.") and str(payment.method) in message
+    page = response.content.decode()
+    assert "Void: provider call under way since" in page
+    assert transition_buttons(response) == {"resume"}  # no void to retry by hand: staff check with the provider
+
+
 # --- while a payment is marked, the shopper's confirmation is refused ---------------------------
 
 
@@ -294,3 +309,45 @@ def test_a_redirect_payment_left_marked_is_never_confirmed(provider):
     payment = order.payments.get()
     assert (payment.state, payment.captured_amount) == (PaymentState.PROCESSING, 0)
     assert provider.calls == []
+
+
+# --- the order page while a provider call is under way ------------------------------------------
+
+
+def test_the_order_page_offers_no_payment_action_and_no_cancel_while_a_provider_call_is_under_way(
+        provider, boss, client):
+    order = authorised()
+    payment = order.payments.get()
+    client.force_login(boss)
+    page = admin_url(Order, "change", order.pk)
+    assert {"capture", "void", "cancel"} <= transition_buttons(client.get(page))
+
+    Payment.objects.filter(pk=payment.pk).update(provider_call="capture", provider_call_started_at=timezone.now())
+    response = client.get(page)
+
+    assert response.status_code == 200
+    assert not {"capture", "refund", "void", "cancel"} & transition_buttons(response)
+    assert "Capture: provider call under way since" in response.content.decode()
+    refused = client.get(action_url(order, "void", payment), follow=True)  # a stale link to the action
+    [message] = messages_of(refused)
+    assert message.startswith("Void ") and message.endswith(f"is not possible for order {order} now.")
+    payment.refresh_from_db()
+    assert (payment.state, payment.provider_call) == (PaymentState.PENDING, "capture")
+    assert provider.calls == []
+
+
+def test_the_payment_page_shows_the_provider_call_read_only(boss, client):
+    order = authorised()
+    payment = order.payments.get()
+    started = timezone.now()
+    Payment.objects.filter(pk=payment.pk).update(provider_call="void", provider_call_started_at=started)
+    client.force_login(boss)
+
+    response = client.get(admin_url(Payment, "change", payment.pk))
+
+    assert response.status_code == 200
+    adminform = response.context["adminform"]
+    assert {"provider_call", "provider_call_started_at"} <= set(adminform.readonly_fields)
+    assert not {"provider_call", "provider_call_started_at"} & set(adminform.form.fields)  # shown, not edited
+    page = response.content.decode()
+    assert "field-provider_call" in page and "field-provider_call_started_at" in page
