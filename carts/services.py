@@ -208,6 +208,26 @@ def cart_add_item(*, cart: Cart, sku: str, quantity: int) -> CartItem:
     return item
 
 
+def cart_start_with_item(*, store: Store, anonymous_id: str, name: str, sku: str, quantity: int) -> CartItem:
+    """A guest's first cart, made with its first item: the default cart, in the store's currency.
+
+    The caller knows the guest has no cart (it looked under a lock on the guest), so no other
+    cart needs to stop being the default. The same checks as ``cart_add_item``, made before
+    anything is written; the returned item's ``cart`` is the new cart.
+    """
+    _check_quantity(quantity)
+    cart = Cart(store=store, anonymous_id=anonymous_id, name=name, currency=store.default_currency,
+                price_mode=store.price_mode, is_default=True)
+    variant = _variant_for_cart(sku=sku, currency=cart.currency, price_mode=cart.price_mode)
+    _check_stock(cart, variant, quantity)
+    with transaction.atomic():
+        cart.save(force_insert=True)
+        item = CartItem.objects.create(cart=cart, variant=variant, quantity=quantity)
+    cart.has_vouchers = False
+    item.cart = cart
+    return item
+
+
 def cart_set_quantity(*, cart: Cart, sku: str, quantity: int) -> CartItem:
     """Set the quantity of an item in the cart, with the same checks as ``cart_add_item``."""
     _check_quantity(quantity)

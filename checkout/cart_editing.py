@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 
 from carts.models import Cart, CartItem
 from carts.selectors import cart_find, owner_filter
-from carts.services import cart_add_item, cart_create, cart_merge_guest
+from carts.services import cart_add_item, cart_merge_guest, cart_start_with_item
 from catalog.models import Store
 from checkout.cart_claims import cart_claimed, cart_ensure_unclaimed, live_claims
 from core.locks import name_lock
@@ -48,8 +48,8 @@ def guest_cart_add_item(*, anonymous_id: str, store: Store, sku: str, quantity: 
         name_lock(f"guest-cart:{anonymous_id}")
         cart = _guest_cart(anonymous_id)
         if cart is None:  # a cart made just now cannot be claimed yet
-            new = cart_create(store=store, anonymous_id=anonymous_id, name=GUEST_CART_NAME, is_default=True)
-            return cart_add_item(cart=new, sku=sku, quantity=quantity)
+            return cart_start_with_item(store=store, anonymous_id=anonymous_id, name=GUEST_CART_NAME, sku=sku,
+                                        quantity=quantity)
         return cart_add_item(cart=cart_editable(cart=cart), sku=sku, quantity=quantity)
 
 
