@@ -176,7 +176,7 @@ def _discounts(cart: Cart, currency: str, subtotal: int):
         try:
             found, rules = discounts_and_rules_for_cart(store=cart.store, currency=currency,
                                                         price_mode=cart.price_mode, subtotal=subtotal,
-                                                        voucher_codes=codes)
+                                                        voucher_codes=codes, with_shipment_methods=False)
             return found, rules, codes
         except (VoucherNotFound, VoucherNotApplicable) as refused:
             refused_code = str(refused.meta.get("code", "")).strip().lower()

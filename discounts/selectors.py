@@ -73,9 +73,13 @@ def discounts_for_cart(
 
 def discounts_and_rules_for_cart(
     *, store: Store, currency: str, price_mode: str, subtotal: int, voucher_codes: list[str],
-    at: datetime | None = None,
+    at: datetime | None = None, with_shipment_methods: bool = True,
 ) -> tuple[list[ApplicableDiscount], list[CartRule]]:
-    """``discounts_for_cart`` and, in the same order, the cart rule behind each discount."""
+    """``discounts_for_cart`` and, in the same order, the cart rule behind each discount.
+
+    ``with_shipment_methods`` False: free shipping's ``method_keys`` are not read (None), for
+    pricing a cart that has no shipment yet, where they change nothing.
+    """
     cart = _Cart(store.pk, currency, price_mode, subtotal, at or timezone.now())
     vouchers = _vouchers_for_codes(voucher_codes)
     rules = {rule.pk: rule for rule in _candidate_rules(cart, voucher_rule_ids={v.rule_id for v in vouchers})}
@@ -92,10 +96,10 @@ def discounts_and_rules_for_cart(
     exclusive = [rule for rule in applied if rule.is_exclusive]
     if exclusive:
         applied = exclusive[:1]
-    # Only free shipping needs its methods: read them for those rules alone (most carts have none).
-    prefetch_related_objects([rule for rule in applied if rule.kind == CartRuleKind.FREE_SHIPPING],
-                             Prefetch("shipment_methods", queryset=ShipmentMethod.objects.only("pk", "key")))
-    return [_applicable(rule, chosen[rule.pk]) for rule in applied], applied
+    if with_shipment_methods:  # only free shipping needs its methods: read them for those rules alone
+        prefetch_related_objects([rule for rule in applied if rule.kind == CartRuleKind.FREE_SHIPPING],
+                                 Prefetch("shipment_methods", queryset=ShipmentMethod.objects.only("pk", "key")))
+    return [_applicable(rule, chosen[rule.pk], with_shipment_methods) for rule in applied], applied
 
 
 def voucher_check(
@@ -214,14 +218,14 @@ def _voucher_refusal(voucher: Voucher, rule: CartRule, cart: _Cart) -> _Refusal 
     return _Refusal(refusal.reason, refusal.detail, {"code": voucher.code, "reason": refusal.reason, **refusal.meta})
 
 
-def _applicable(rule: CartRule, voucher_code: str | None) -> ApplicableDiscount:
+def _applicable(rule: CartRule, voucher_code: str | None, with_shipment_methods: bool = True) -> ApplicableDiscount:
     value: Decimal | int = 0
     method_keys = None
     if rule.kind == CartRuleKind.PERCENTAGE:
         value = rule.percentage
     elif rule.kind == CartRuleKind.FIXED:
         value = rule.amount_here
-    else:
+    elif with_shipment_methods:
         method_keys = frozenset(method.key for method in rule.shipment_methods.all()) or None
     return ApplicableDiscount(
         name=rule.name, kind=rule.kind, value=value, description=rule.description,
