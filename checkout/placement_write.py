@@ -15,6 +15,7 @@ from checkout.pricing import GROSS_MODE, LineTotals
 from checkout.services import order_reference_next, order_update_states
 from customers.models import Customer
 from discounts.services import voucher_redeem
+from events.recording import order_parts_written
 from payments.models import Payment
 from payments.saved_cards import credit_card_keep
 from payments.services import payment_attempt_attach
@@ -190,4 +191,5 @@ def _complete(order: Order, items: list[LineItem], shipments: list[Shipment], pa
     finally:
         del order._prefetched_objects_cache
     order_update_states(order=order, payments=payments, shipments=shipments)
+    order_parts_written(order, line_items=items, shipments=shipments)
     order.save()

@@ -21,15 +21,18 @@ from shipping.models import Shipment
 logger = logging.getLogger(__name__)
 
 
-def order_confirmation_context(order: Order) -> dict:
+def order_confirmation_context(order: Order, line_items=None, shipments=None) -> dict:
+    """What the templates show. ``line_items`` and ``shipments`` (with address, country and
+    method): as placement wrote them; read from the order when not given."""
     money = lambda amount: format_money(amount, order.currency)  # noqa: E731
-    shipments = list(order.shipments.all())
+    shipments = list(order.shipments.all()) if shipments is None else shipments
+    line_items = order.line_items.all() if line_items is None else line_items
     return {
         "order": order,
         "reference": order.reference or order.number,
         "items": [{"name": item.name, "sku": item.sku, "quantity": item.quantity,
                    "unit_price": money(item.unit_price), "total": money(item.sum_price_to_pay)}
-                  for item in order.line_items.all()],
+                  for item in line_items],
         "totals": [(label, money(amount)) for label, amount, show in (
             ("Subtotal", order.item_total, True),
             ("Discounts", -order.discount_total, order.discount_total),
@@ -42,16 +45,24 @@ def order_confirmation_context(order: Order) -> dict:
     }
 
 
-def order_confirmation_send(*, order_id: int) -> bool:
-    """Send the confirmation of a placed order to its e-mail; False when there is nobody to send it to."""
-    order = (Order.objects.select_related("bill_address__country")  # three queries in all
-             .prefetch_related("line_items", Prefetch("shipments", queryset=Shipment.objects.select_related(
-                 "address__country", "method").order_by("pk")))
-             .get(pk=order_id))
+def order_confirmation_send(*, order_id: int, placed: tuple | None = None) -> bool:
+    """Send the confirmation of a placed order to its e-mail; False when there is nobody to send it to.
+
+    ``placed``: (order, line items, shipments) as placement wrote them, so nothing is read
+    again; otherwise the order is read (three queries in all).
+    """
+    if placed is not None:
+        order, line_items, shipments = placed
+    else:
+        order = (Order.objects.select_related("bill_address__country")
+                 .prefetch_related("line_items", Prefetch("shipments", queryset=Shipment.objects.select_related(
+                     "address__country", "method").order_by("pk")))
+                 .get(pk=order_id))
+        line_items = shipments = None
     if not order.email:
         logger.info("Order %s has no e-mail address: no confirmation sent", order)
         return False
-    context = order_confirmation_context(order)
+    context = order_confirmation_context(order, line_items, shipments)
     subject = f"Your order {context['reference']}"
     message = EmailMultiAlternatives(
         subject=subject, body=render_to_string("emails/order_confirmation.txt", context),

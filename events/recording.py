@@ -27,6 +27,7 @@ from core.request_log import request_log_note_order
 from events.models import OrderEvent, OrderEventType
 
 _PENDING = "_order_events_pending"
+_PLACED_PARTS = "_order_parts_written"  # placement's rows, for the confirmation e-mail
 
 
 def event_type_for(*, field: str, name: str, target) -> str | None:
@@ -70,6 +71,12 @@ def _saved_changes(instance: Order, pending: list[tuple[str, str]]) -> list[str]
     return list(dict.fromkeys(changed))
 
 
+def order_parts_written(order: Order, *, line_items: list, shipments: list) -> None:
+    """Placement hands over the rows it just wrote (shipments with address, country and method
+    loaded), so that the confirmation e-mail after the commit need not read them again."""
+    order.__dict__[_PLACED_PARTS] = (line_items, shipments)
+
+
 def order_payload(order: Order) -> dict:
     """What a webhook receiver learns about the order: identifiers, states, totals (minor units)."""
     return {
@@ -96,9 +103,10 @@ def order_events_record(*, order: Order, types: list[str], using: str = "default
         from events.emails import order_confirmation_send
 
         order_id = order.pk
+        placed = order.__dict__.get(_PLACED_PARTS)
 
         def order_confirmation_send_after_commit():  # a named function: Django logs a failure by its name
-            order_confirmation_send(order_id=order_id)
+            order_confirmation_send(order_id=order_id, placed=(order, *placed) if placed else None)
 
         transaction.on_commit(order_confirmation_send_after_commit, using=using, robust=True)
     return events
