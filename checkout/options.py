@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 
-from carts.models import Cart
+from carts.models import Cart, CartItem
 from catalog.models import TaxRate
 from checkout.exceptions import AddressNotOwned, CartNotFound
 from checkout.inputs import AddressInput, CheckoutData
@@ -54,7 +54,9 @@ class CheckoutOptions:
 
 
 def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data: CheckoutData) -> CheckoutOptions:
-    cart = Cart.objects.select_related("store__country").filter(uuid=parse_uuid(cart_uuid), **owner).first()
+    gift_cards = CartItem.objects.filter(cart_id=OuterRef("pk"), variant__product__is_gift_card=True)
+    cart = (Cart.objects.select_related("store__country").annotate(has_gift_card=Exists(gift_cards))
+            .filter(uuid=parse_uuid(cart_uuid), **owner).first())
     if cart is None:
         raise CartNotFound(meta={"idCart": str(cart_uuid)})
     registered = customer if customer is not None and not customer.is_guest else None
@@ -126,12 +128,11 @@ def _payment_methods(billing_country: Country | None) -> list[PaymentMethod]:
 
 
 def _payment_providers(cart: Cart, methods: list[PaymentMethod]) -> list[PaymentProviderOption]:
-    has_gift_card = cart.items.filter(variant__product__is_gift_card=True).exists()
     offered: dict[int, PaymentProviderOption] = {}
     for method in methods:
         if not method.offered_here:
             continue
-        if has_gift_card and method.plugin == PaymentPlugin.DUMMY_INVOICE:
+        if cart.has_gift_card and method.plugin == PaymentPlugin.DUMMY_INVOICE:
             continue
         offered.setdefault(method.provider_id, PaymentProviderOption(method.provider, [])).methods.append(method)
     return list(offered.values())

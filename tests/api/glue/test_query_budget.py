@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("shop")
 SKUS = ("066_23294028", "078_24602396", "047_26408568")
 ADDRESS = {"salutation": "Ms", "firstName": "Ada", "lastName": "Bench", "address1": "Julie-Wolfthorn-Straße",
            "address2": "1", "zipCode": "10115", "city": "Berlin", "iso2Code": "DE"}
-BUDGET = {"first item": 9, "another item": 9, "checkout-data": 6, "checkout": 43}
+BUDGET = {"first item": 9, "another item": 9, "checkout-data": 5, "checkout": 43}
 
 
 def item(sku):
