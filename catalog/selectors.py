@@ -17,7 +17,7 @@ def variant_for_sale(*, sku: str, with_translations: bool = False,
         currency, price_mode = priced_in
         amount = "gross_amount" if price_mode == PriceMode.GROSS else "net_amount"
         prices = Price.objects.filter(variant=OuterRef("pk"), currency=currency)
-        variants = variants.annotate(price_here=Subquery(prices.values(amount)[:1]))
+        variants = variants.annotate(price_here=Subquery(prices.order_by().values(amount)[:1]))
     else:
         variants = variants.prefetch_related("prices")
     if with_translations:

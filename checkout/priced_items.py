@@ -25,7 +25,7 @@ def priced_cart_items(
         CartItem.objects.filter(cart=cart).select_related("variant__product__tax_set")
         .annotate(
             unit_price_here=Subquery(Price.objects.filter(variant=OuterRef("variant_id"), currency=currency)
-                                     .values(amount)[:1]),
+                                     .order_by().values(amount)[:1]),
             has_options=Exists(CartItem.options.through.objects.filter(cartitem_id=OuterRef("pk"))),
             translated_name=_translated_name(locale),
             tax_rate_here=_tax_rate(tax_country_id) if taxed else Value(None, output_field=DecimalField()),
@@ -47,7 +47,7 @@ def _translated_name(locale: str):
     if not locale:
         return Value(None, output_field=CharField())
     names = ProductTranslation.objects.filter(product_id=OuterRef("variant__product_id"), locale=locale)
-    return Subquery(names.values("name")[:1])
+    return Subquery(names.order_by().values("name")[:1])
 
 
 def _tax_rate(country_id: int | None):

@@ -28,7 +28,7 @@ def shipment_methods_for(*, cart: Cart, currency: str, ids: Iterable[int] | None
     found = {
         method.pk: method for method in methods.select_related("carrier", "tax_set").annotate(
             cost_here=Subquery(ShipmentMethodPrice.objects.filter(method=OuterRef("pk"), currency=currency)
-                               .values(amount)[:1]),
+                               .order_by().values(amount)[:1]),
             serves_store=~Exists(stores) | Exists(stores.filter(store_id=cart.store_id)),
         ).order_by("pk")
     }

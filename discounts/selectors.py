@@ -162,8 +162,8 @@ def _candidate_rules(cart: _Cart, *, voucher_rule_ids: set[int]) -> QuerySet[Car
     return CartRule.objects.filter(automatic | Q(pk__in=voucher_rule_ids)).annotate(
         has_stores=Exists(stores),
         in_store=Exists(stores.filter(store_id=cart.store_id)),
-        minimum_here=Subquery(CartRuleMinimum.objects.filter(**in_currency).values("min_subtotal")[:1]),
-        amount_here=Subquery(CartRuleAmount.objects.filter(**in_currency).values("amount")[:1]),
+        minimum_here=Subquery(CartRuleMinimum.objects.filter(**in_currency).order_by().values("min_subtotal")[:1]),
+        amount_here=Subquery(CartRuleAmount.objects.filter(**in_currency).order_by().values("amount")[:1]),
     )
 
 
