@@ -14,7 +14,7 @@ def priced_cart_items(
     *, cart: Cart, currency: str, order_by: str = "id", locale: str = "", taxed: bool = False,
     tax_country_id: int | None = None,
 ) -> list[CartItem]:
-    """The cart's items with variant, product and tax set, each with ``unit_price_here`` (its
+    """The cart's items with variant and product, each with ``unit_price_here`` (its
     price in ``currency`` and the cart's price mode; None: it has none) and ``options_here``
     (its options, each with ``prices_here`` in ``currency``), and ``translated_name`` (the
     product's name in ``locale``; None: no translation). With ``taxed``, also
@@ -22,7 +22,7 @@ def priced_cart_items(
     rate (None: neither). One query, and one more only when an item has options."""
     amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
     items = list(
-        CartItem.objects.filter(cart=cart).select_related("variant__product__tax_set")
+        CartItem.objects.filter(cart=cart).select_related("variant__product")
         .annotate(
             unit_price_here=Subquery(Price.objects.filter(variant=OuterRef("variant_id"), currency=currency)
                                      .order_by().values(amount)[:1]),
