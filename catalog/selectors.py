@@ -1,10 +1,12 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from catalog.exceptions import ProductNotFound
-from catalog.models import Price, PriceMode, Product, ProductTranslation, Store, Variant
+from catalog.models import Price, PriceMode, Product, ProductTranslation, Store, TaxRate, Variant
 
 
 def variant_for_sale(*, sku: str, with_translations: bool = False,
@@ -26,6 +28,25 @@ def variant_for_sale(*, sku: str, with_translations: bool = False,
     if variant is None:
         raise ProductNotFound(meta={"sku": sku})
     return variant
+
+
+@dataclass(frozen=True)
+class TaxRates:
+    """The rates of some tax sets by destination country (``tax_rates_for``)."""
+
+    by_set_and_country: dict[tuple[int, int | None], Decimal]
+
+    def rate(self, tax_set_id: int | None, country_id: int | None, default: Decimal | None = Decimal(0)):
+        """The set's rate in the country, else its rate without a country (the fallback), else ``default``."""
+        found = self.by_set_and_country.get((tax_set_id, country_id))
+        return found if found is not None else self.by_set_and_country.get((tax_set_id, None), default)
+
+
+def tax_rates_for(*, tax_set_ids: Iterable[int | None]) -> TaxRates:
+    """Every rate of these tax sets, in one query (none for no set)."""
+    ids = set(tax_set_ids) - {None}
+    rates = TaxRate.objects.filter(tax_set_id__in=ids) if ids else []
+    return TaxRates({(rate.tax_set_id, rate.country_id): rate.rate for rate in rates})
 
 
 def store_by_code(*, code: str) -> Store:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef
 
 from carts.models import Cart, CartItem
-from catalog.models import TaxRate
+from catalog.selectors import tax_rates_for
 from checkout.exceptions import AddressNotOwned, CartNotFound
 from checkout.inputs import AddressInput, CheckoutData
 from core.identifiers import parse_uuid
@@ -101,18 +101,14 @@ def _country_of(address: AddressInput | None, customer: Customer | None, countri
 def _shipment_methods(cart: Cart, country: Country | None) -> list[ShipmentMethodOption]:
     methods = shipment_methods_for(cart=cart, currency=cart.currency or cart.store.default_currency).values()
     tax_country = country or cart.store.country
-    set_ids = {method.tax_set_id for method in methods} - {None}
-    rates = {(r.tax_set_id, r.country_id): r.rate for r in TaxRate.objects.filter(tax_set_id__in=set_ids)}
+    rates = tax_rates_for(tax_set_ids={method.tax_set_id for method in methods})
     options = []
     for method in methods:
         if method.cost_here is None or not method.serves_store:
             continue
         if country is not None and not delivers_to(method, country):
             continue
-        rate = None
-        if method.tax_set_id:
-            rate = rates.get((method.tax_set_id, tax_country.pk if tax_country else None),
-                             rates.get((method.tax_set_id, None)))
+        rate = rates.rate(method.tax_set_id, tax_country.pk if tax_country else None, default=None)
         options.append(ShipmentMethodOption(method=method, price=method.cost_here, tax_rate=rate))
     return options
 

@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.db.models import QuerySet
 
 from carts.models import Cart, CartItem
-from catalog.models import TaxRate
+from catalog.selectors import TaxRates, tax_rates_for
 from checkout.addressing import countries_for, order_address_from
 from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismatch
 from checkout.inputs import CheckoutData, RentalInput
@@ -183,13 +183,9 @@ def _assign_items(items, data: CheckoutData, base: str) -> list[list[str]]:
     return [sorted(sku for sku, n in named.items() if n == index) for index in range(len(data.shipments))]
 
 
-def _tax_rates(items, shipments) -> dict[tuple[int, int | None], Decimal]:
-    set_ids = {i.variant.product.tax_set_id for i in items} | {s.method.tax_set_id for s in shipments}
-    return {(r.tax_set_id, r.country_id): r.rate for r in TaxRate.objects.filter(tax_set_id__in=set_ids - {None})}
-
-
-def _rate(rates, tax_set_id, country_id) -> Decimal:
-    return rates.get((tax_set_id, country_id), rates.get((tax_set_id, None), Decimal(0)))
+def _tax_rates(items, shipments) -> TaxRates:
+    return tax_rates_for(tax_set_ids={i.variant.product.tax_set_id for i in items}
+                         | {s.method.tax_set_id for s in shipments})
 
 
 def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
@@ -197,7 +193,7 @@ def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
     inputs = [
         ItemInput(
             key=i.variant.sku, quantity=i.quantity, unit_price=i.unit_price_here,
-            tax_rate=_rate(rates, i.variant.product.tax_set_id, country_of[i.variant.sku]),
+            tax_rate=rates.rate(i.variant.product.tax_set_id, country_of[i.variant.sku]),
             unit_option_price=sum(option_price(o, cart.price_mode) for o in i.options_here),
             discountable=not i.variant.product.is_gift_card,
         )
@@ -205,7 +201,7 @@ def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
     ]
     expenses = []
     for n, shipment in enumerate(shipments):
-        shipment.tax_rate = _rate(rates, shipment.method.tax_set_id, shipment.address.country_id)
+        shipment.tax_rate = rates.rate(shipment.method.tax_set_id, shipment.address.country_id)
         expenses.append(ExpenseInput(key=f"shipment-{n}", name=shipment.method.name, unit_price=shipment.cost,
                                      tax_rate=shipment.tax_rate, method_key=shipment.method.key))
     # A cart read with ``has_vouchers`` (placement does) skips the query when it has none.

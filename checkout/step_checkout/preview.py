@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from carts.models import CartItem
-from catalog.models import Price, TaxRate
+from catalog.models import Price
+from catalog.selectors import tax_rates_for
 from checkout.inputs import AddressInput, CheckoutData, ShipmentInput
 from checkout.models import CheckoutDraft
 from checkout.options import ShipmentMethodOption, checkout_options
@@ -72,10 +73,10 @@ def draft_preview(draft: CheckoutDraft, *, with_rates: bool = True) -> DraftPrev
     selected = next((r for r in rates if r.method.pk == draft.shipment_method_id), None)
     country_id = draft.ship_address.country_id if draft.ship_address_id else store.country_id
     tax_sets = {i.variant.product.tax_set_id for i in items} | ({selected.method.tax_set_id} if selected else set())
-    rates_by = {(r.tax_set_id, r.country_id): r.rate for r in TaxRate.objects.filter(tax_set_id__in=tax_sets - {None})}
+    tax_rates = tax_rates_for(tax_set_ids=tax_sets)
 
     def rate(tax_set_id) -> Decimal:
-        return rates_by.get((tax_set_id, country_id), rates_by.get((tax_set_id, None), Decimal(0)))
+        return tax_rates.rate(tax_set_id, country_id)
 
     inputs = [ItemInput(key=i.variant.sku, quantity=i.quantity, unit_price=_unit_price(i, price_mode),
                         tax_rate=rate(i.variant.product.tax_set_id), discountable=not i.variant.product.is_gift_card)
