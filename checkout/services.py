@@ -12,7 +12,7 @@ from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, Ord
 from checkout.selectors import order_get_for_update
 from payments.exceptions import PaymentTransactionNotAllowed
 from payments.models import Payment, PaymentState, ProviderCall
-from payments.services import payment_call_make, payment_call_record, payment_call_start
+from payments.services import payment_call_make, payment_call_record, payment_call_resolve, payment_call_start
 from shipping.models import Shipment, ShipmentState, StockAllocation
 from shipping.selectors import stock_location_ids_for
 from shipping.services import StockRequest, stock_release, stock_reserve
@@ -51,6 +51,7 @@ def order_apply_staff_transition(*, order_id: int, transition: str, by) -> Order
         if by is None or not available.has_perm(order, by):
             raise OrderTransitionForbidden(meta={"transition": transition})
         if transition == "resume":
+            _refuse_resume_while_marked(order)
             _take_stock_again(order)
         bound(by=by)
         if transition == "cancel":
@@ -145,6 +146,17 @@ def payments_void_at_provider(*, order: Order, payments: list[Payment], by) -> N
         except Exception:  # noqa: BLE001 - the cancel has committed: the mark tells reconciliation
             logger.exception("Payment %s of canceled order %s: the void at the provider failed; it stays marked "
                              "for reconcile_checkouts.", payment.uuid, order)
+
+
+def _refuse_resume_while_marked(order: Order) -> None:
+    """A canceled order whose void the provider did not confirm keeps its payment marked: resumed, it would
+    be a live order with an authorisation nobody knows the fate of. Staff settle the call first."""
+    busy = Payment.objects.filter(order=order).exclude(provider_call="").order_by("pk").first()
+    if busy is not None:
+        raise OrderTransitionNotAllowed(
+            f"Order {order} cannot be resumed while the outcome of the {busy.get_provider_call_display().lower()} "
+            f"of its payment {busy} is unknown; check with the provider and settle it on the order page first.",
+            meta={"state": order.state, "transition": "resume", "provider_call": busy.provider_call})
 
 
 def _take_stock_again(order: Order) -> None:
@@ -340,6 +352,36 @@ def _payment_act(payment: Payment, action: str, *, by) -> Payment:
         if action == "capture":
             _ready_paid_shipments(order, by=by)
         order.save()
+    return payment
+
+
+def payment_call_settle(*, payment: Payment, call: str, done: bool, by) -> Payment:
+    """Settle, as ``by``, a provider ``call`` on an order's payment whose outcome was never recorded, once staff
+    have asked the provider: ``done`` records it as a confirmed call would have been (payment_call_record: the
+    transition, the amounts, its PaymentTransaction, the order's summary states and, for a capture, a paid
+    order's shipments made ready); otherwise the mark is cleared and the payment left as it was. The provider
+    is never called. The payment's history and the log say who settled it and how.
+
+    One transaction under the order's and the payment's row locks. Raises OrderTransitionForbidden unless ``by``
+    holds the call's permission and checkout.change_order, PaymentTransactionNotAllowed when the payment is not
+    marked for ``call`` (any more); nothing changes then."""
+    if call not in ProviderCall.values:
+        raise ValueError(f"{call!r} is not a provider call.")
+    with transaction.atomic():
+        order, payment = _payment_for_update(payment)
+        source = PaymentState.COMPLETED if call == ProviderCall.REFUND else PaymentState.PENDING
+        if not (_may(getattr(payment, call), source, payment, by) and by.has_perm("checkout.change_order")):
+            raise OrderTransitionForbidden(meta={"transition": call})
+        started = payment.provider_call_started_at
+        payment_call_resolve(payment=payment, call=call, done=done, by=by, gateway=payment.method.plugin)
+        if done:
+            order_update_states(order=order, by=by)
+            if call == ProviderCall.CAPTURE:
+                _ready_paid_shipments(order, by=by)
+            order.save()
+    logger.warning("Payment %s of order %s: the %s started %s settled by staff user %s (pk %s): the provider %s.",
+                   payment.uuid, order, call, started.isoformat(), by, by.pk,
+                   "did it; recorded" if done else "did nothing; mark cleared")
     return payment
 
 

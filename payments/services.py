@@ -19,6 +19,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
+from django_fsm_log.helpers import FSMLogDescriptor
+from django_fsm_log.models import StateLog
 
 from core.errors import DomainError
 from payments.exceptions import PaymentAttemptNotAttachable, PaymentTransactionNotAllowed
@@ -129,7 +131,8 @@ def _record(attempt: PaymentAttempt, *, status: str, transaction_id: str | None 
 #   2. ``payment_call_make``: the provider call, outside any transaction.
 #   3. under the row lock again, ``payment_call_record`` applies the outcome and clears the mark.
 # A refusal from the provider (a DomainError) clears the mark and changes nothing else. Any other
-# failure, or a crash, leaves the mark: the outcome is unknown and reconciliation reports it.
+# failure, or a crash, leaves the mark: the outcome is unknown and reconciliation reports it, and
+# staff, having asked the provider, settle it with ``payment_call_resolve``.
 
 
 def payment_call_start(*, payment: Payment, call: str) -> None:
@@ -167,10 +170,12 @@ def payment_call_make(*, payment: Payment, call: str, refusal_clears: bool = Tru
 
 
 def payment_call_record(*, payment: Payment, call: str, parent=None, gateway: str = "manual",
-                        kind: str = TransactionKind.CAPTURE, by=None) -> PaymentTransaction | None:
-    """Apply what the provider did for ``call`` and clear the mark; ``by`` (a staff user) goes to the payment's
-    history. The caller holds the payment's row lock again, in a new transaction. A capture or a refund
-    returns its PaymentTransaction (a capture's ``kind`` may be a purchase); a void returns None.
+                        kind: str = TransactionKind.CAPTURE, by=None,
+                        description: str | None = None) -> PaymentTransaction | None:
+    """Apply what the provider did for ``call`` and clear the mark; ``by`` (a staff user) and ``description``
+    go to the payment's history. The caller holds the payment's row lock again, in a new transaction. A
+    capture or a refund returns its PaymentTransaction (a capture's ``kind`` may be a purchase); a void
+    returns None.
 
     The mark kept every other action away, so the payment's state allows the outcome. Should it not (or
     should the mark be gone), this raises, the caller's transaction rolls back and the mark stays for
@@ -182,13 +187,44 @@ def payment_call_record(*, payment: Payment, call: str, parent=None, gateway: st
     if call == ProviderCall.REFUND:
         amount, kind = _refundable(payment), TransactionKind.REFUND
         payment.refunded_amount = payment.captured_amount
-    getattr(payment, call)(by=by)  # the transition: capture, refund or void
+    with FSMLogDescriptor(payment, "description", description):
+        getattr(payment, call)(by=by)  # the transition: capture, refund or void
     payment.provider_call, payment.provider_call_started_at = "", None
     payment.save()
     if call == ProviderCall.VOID:
         return None
     return PaymentTransaction.objects.create(payment=payment, kind=kind, gateway=gateway, parent=parent,
                                              amount=amount, currency=payment.currency)
+
+
+def payment_call_resolve(*, payment: Payment, call: str, done: bool, by,
+                         gateway: str = "manual") -> PaymentTransaction | None:
+    """Staff's word on a ``call`` whose outcome was never recorded (the provider timed out, the process died),
+    given once they have asked the provider; the provider itself is not asked. ``done``: it did the call, which
+    is recorded as payment_call_record records a confirmed one (the transition, the amounts, a capture's or a
+    refund's PaymentTransaction, returned). Otherwise it did nothing: the mark is cleared and the payment left
+    as it was. Either way the payment's history says that ``by`` settled it, and how.
+
+    The caller holds the payment's row lock. Raises PaymentTransactionNotAllowed, changing nothing, when the
+    payment is not marked for ``call`` (any more): settled already, or another call is under way."""
+    if payment.provider_call != call:
+        found = (f"a {payment.get_provider_call_display().lower()} is" if payment.provider_call
+                 else "no provider call is")
+        raise PaymentTransactionNotAllowed(f"No {ProviderCall(call).label.lower()} of this payment awaits its outcome: "
+                                           f"{found} under way.",
+                                           meta={"state": payment.state, "provider_call": payment.provider_call})
+    started = f"{timezone.localtime(payment.provider_call_started_at):%Y-%m-%d %H:%M}"
+    said = (f"{by} confirmed that the provider did the {call} started {started}, whose outcome was not recorded; "
+            f"recorded without asking the provider.")
+    if done:
+        return payment_call_record(payment=payment, call=call, gateway=gateway, by=by, description=said)
+    StateLog.objects.create(
+        content_object=payment, source_state=payment.state, state=payment.state, transition=f"{call}_not_done", by=by,
+        description=f"{by} confirmed that the provider did nothing for the {call} started {started}, whose outcome "
+                    f"was not recorded; the mark was cleared, the payment left as it was.")
+    payment.provider_call, payment.provider_call_started_at = "", None
+    payment.save(update_fields=["provider_call", "provider_call_started_at", "updated_at"])
+    return None
 
 
 def _refuse_if_busy(payment: Payment) -> None:

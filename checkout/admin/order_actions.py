@@ -3,10 +3,14 @@ returns), shipping a shipment with its tracking number, and capturing, refunding
 a payment.
 
 Each action is offered only when the order's state machines allow it and the user holds
-its permission, and none on a payment (nor the order's cancel) while its provider is being
-asked to capture, refund or void it; each is confirmed on a page of its own and carried out
+its permission, and none on a payment (nor the order's cancel or resume) while its provider is
+being asked to capture, refund or void it; each is confirmed on a page of its own and carried out
 by a checkout service, which checks all that again under row locks. A refusal comes back as the service's
 DomainError and is shown as an admin message.
+
+While a payment is marked, what is offered on it instead is to settle the call whose outcome was
+lost, once staff have asked the provider (payment_call_settle): "the provider did it" records the
+outcome, "the provider did nothing" clears the mark. The provider is not asked.
 """
 
 from __future__ import annotations
@@ -15,24 +19,31 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django_fsm import can_proceed
 
 from checkout.models import Order, OrderPaymentState, OrderState
 from checkout.services import (
     STAFF_TRANSITIONS,
     order_apply_staff_transition,
+    payment_call_settle,
     payment_capture,
     payment_refund,
     payment_void,
     shipment_ship,
 )
 from core.money import format_money
-from payments.models import Payment, PaymentState
+from payments.models import Payment, PaymentState, ProviderCall
 from shipping.models import Shipment, ShipmentState
 
 SHIPMENT_ACTIONS = ("ship",)
 PAYMENT_ACTIONS = ("capture", "refund", "void")
-ACTIONS = (*STAFF_TRANSITIONS, *SHIPMENT_ACTIONS, *PAYMENT_ACTIONS)
+# Settling a provider call whose outcome was lost, by what the provider says it did.
+SETTLE_ACTIONS = {"provider_did_it": True, "provider_did_nothing": False}
+ACTIONS = (*STAFF_TRANSITIONS, *SHIPMENT_ACTIONS, *PAYMENT_ACTIONS, *SETTLE_ACTIONS)
+# What a provider call does, said in the past (the provider did it).
+_DONE = {"capture": "captured", "refund": "refunded", "void": "voided"}
 
 # What each order transition does, said before staff confirm it.
 TRANSITION_CONSEQUENCES = {
@@ -75,7 +86,15 @@ class ShipForm(forms.Form):
                                help_text="The carrier's tracking number of the parcel.")
 
 
+class SettleForm(forms.Form):
+    """The call staff saw on the confirmation page: settling refuses if the payment now waits on another."""
+
+    call = forms.ChoiceField(choices=ProviderCall.choices, widget=forms.HiddenInput)
+
+
 def form_for(action: StaffAction, data=None) -> forms.Form:
+    if action.name in SETTLE_ACTIONS:
+        return SettleForm(data, initial={"call": action.target.provider_call})
     return ShipForm(data) if action.needs_tracking else ConfirmForm(data)
 
 
@@ -92,8 +111,10 @@ def staff_action(order: Order, name: str, target_id: int | None) -> StaffAction:
                     .filter(order=order, pk=target_id).first())
         if shipment is not None:
             return _ship_action(order, shipment)
-    if name in PAYMENT_ACTIONS and target_id is not None:
+    if (name in PAYMENT_ACTIONS or name in SETTLE_ACTIONS) and target_id is not None:
         payment = Payment.objects.select_related("method__provider").filter(order=order, pk=target_id).first()
+        if payment is not None and name in SETTLE_ACTIONS:
+            return _settle_action(order, payment, name)
         if payment is not None:
             return _payment_action(order, payment, name)
     raise Http404(f"No order action {name!r} here.")
@@ -102,12 +123,13 @@ def staff_action(order: Order, name: str, target_id: int | None) -> StaffAction:
 def staff_actions_for(order: Order, user) -> list[StaffAction]:
     """The actions ``user`` may take on ``order`` now, in the order the page shows them."""
     payments = list(order.payments.all())
-    # The services refuse these while a provider call is under way: the call takes seconds.
+    # The services refuse these while a provider call is under way (the call takes seconds) or its
+    # outcome is unknown (staff settle it first).
     busy = any(payment.provider_call for payment in payments)
     offered = [
         _transition_action(order, t.name)
         for t in order.get_available_user_state_transitions(user)
-        if t.name in STAFF_TRANSITIONS and not (busy and t.name == "cancel")
+        if t.name in STAFF_TRANSITIONS and not (busy and t.name in ("cancel", "resume"))
     ]
     if order.state == OrderState.COMPLETE and user.has_perm("shipping.ship_shipment"):
         for shipment in order.shipments.all():
@@ -120,7 +142,15 @@ def staff_actions_for(order: Order, user) -> list[StaffAction]:
         for payment in payments:
             offered += [_payment_action(order, payment, name) for name in PAYMENT_ACTIONS
                         if _payment_allows(order, payment, name) and user.has_perm(f"payments.{name}_payment")]
+            if _may_settle(payment, user):
+                offered += [_settle_action(order, payment, name) for name in SETTLE_ACTIONS]
     return offered
+
+
+def _may_settle(payment: Payment, user) -> bool:
+    """A marked payment's call may be settled by staff who may make that call and change orders."""
+    return bool(payment.provider_call) and user.has_perm(f"payments.{payment.provider_call}_payment") and (
+        user.has_perm("checkout.change_order"))
 
 
 def _payment_allows(order: Order, payment: Payment, name: str) -> bool:
@@ -174,6 +204,28 @@ def _payment_action(order: Order, payment: Payment, name: str) -> StaffAction:
                        danger=name != "capture")
 
 
+def _settle_action(order: Order, payment: Payment, name: str) -> StaffAction:
+    call = payment.provider_call or "call"
+    since = (f" since {date_format(localtime(payment.provider_call_started_at), 'DATETIME_FORMAT')}"
+             if payment.provider_call_started_at else "")
+    what = f"{format_money(payment.amount, payment.currency)} of {payment.method} on order {order}"
+    check = (f"The {call} of this payment has been under way{since} with no outcome recorded. Check with the "
+             f"provider first: it is not asked here.")
+    if SETTLE_ACTIONS[name]:
+        return StaffAction(
+            name=name, label=f"{call.capitalize()}: the provider did it", target=payment,
+            question=f"Record that the provider {_DONE.get(call, 'did the call')}: {what}?",
+            consequence=f"{check} The {call} is recorded as if the provider had confirmed it"
+                        f"{' (a paid order’s shipments become ready to ship)' if call == 'capture' else ''}.",
+            danger=call != "capture")
+    return StaffAction(
+        name=name, label=f"{call.capitalize()}: the provider did nothing", target=payment,
+        question=f"Record that the provider did not {call}: {what}?",
+        consequence=f"{check} The payment stays {payment.get_state_display().lower()} and its actions are "
+                    f"offered again.",
+        danger=True)
+
+
 # --- doing it --------------------------------------------------------------------------------
 
 
@@ -192,6 +244,12 @@ def perform(action: StaffAction, *, order: Order, user, data: dict) -> str:
         order.refresh_from_db()
         return (f"Shipment {shipment} shipped with tracking number {shipment.tracking}: order {order} is "
                 f"{order.get_shipment_state_display().lower()}.")
+    if action.name in SETTLE_ACTIONS:
+        payment = payment_call_settle(payment=action.target, call=data["call"], done=SETTLE_ACTIONS[action.name],
+                                      by=user)
+        order.refresh_from_db()
+        return (f"{action.label}. Payment {payment.method} {format_money(payment.amount, payment.currency)} is "
+                f"{payment.get_state_display().lower()}: order {order} is {order.get_payment_state_display().lower()}.")
     service = {"capture": payment_capture, "refund": payment_refund, "void": payment_void}[action.name]
     payment = service(payment=action.target, by=user)
     order.refresh_from_db()

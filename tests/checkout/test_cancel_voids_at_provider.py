@@ -247,7 +247,8 @@ def test_the_admin_says_when_the_provider_did_not_confirm_the_void_of_a_canceled
     assert message.endswith(": check with the provider.") and str(payment.method) in message
     page = response.content.decode()
     assert "Void: provider call under way since" in page
-    assert transition_buttons(response) == {"resume"}  # no void to retry by hand: staff check with the provider
+    # No void to retry by hand, no resume: staff check with the provider and settle the void.
+    assert transition_buttons(response) == {"provider_did_it", "provider_did_nothing"}
 
 
 # --- while a payment is marked, the shopper's confirmation is refused ---------------------------
