@@ -40,6 +40,19 @@ def order_address_from(*, given: AddressInput, customer: Customer | None, countr
     return _by_value(given, countries, pointer)
 
 
+def address_country(*, given: AddressInput | None, customer: Customer | None, countries: dict[str, Country],
+                    pointer: str) -> Country | None:
+    """The country ``given`` is in (None: no address, or no country yet); an address id must be
+    the shopper's own, as for ``order_address_from``."""
+    if given is None:
+        return None
+    if given.id:
+        return _own_address(given.id, customer, pointer).country
+    if given.company_address_id:
+        return _business_unit_address(given.company_address_id, customer, pointer).country
+    return countries.get(given.iso2_code.strip().upper()) if given.iso2_code else None
+
+
 def _field_pointer(pointer: str, name: str) -> str:
     return f"{pointer}/{WIRE_NAMES.get(name, name)}"
 

@@ -15,12 +15,12 @@ from django.db.models import Exists, OuterRef
 
 from carts.models import Cart, CartItem
 from catalog.selectors import tax_rates_for
-from checkout.exceptions import AddressNotOwned, CartNotFound
-from checkout.inputs import AddressInput, CheckoutData
+from checkout.exceptions import CartNotFound
+from checkout.inputs import CheckoutData
 from core.identifiers import parse_uuid
 from customers.models import Address, CompanyUnitAddress, Country, Customer
 from payments.models import PaymentMethod, PaymentPlugin, PaymentProvider
-from checkout.addressing import countries_for
+from checkout.addressing import address_country, countries_for
 from checkout.shipment_methods import delivers_to, shipment_methods_for
 from shipping.models import ShipmentMethod
 
@@ -61,8 +61,10 @@ def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data:
         raise CartNotFound(meta={"idCart": str(cart_uuid)})
     registered = customer if customer is not None and not customer.is_guest else None
     countries = countries_for([data.billing_address, *(s.address for s in data.shipments[:1])])
-    ship_to = _country_of(data.shipments[0].address if data.shipments else None, registered, countries)
-    bill_to = _country_of(data.billing_address, registered, countries)
+    ship_to = address_country(given=data.shipments[0].address if data.shipments else None, customer=registered,
+                              countries=countries, pointer="/data/attributes/shippingAddress")
+    bill_to = address_country(given=data.billing_address, customer=registered, countries=countries,
+                              pointer="/data/attributes/billingAddress")
     methods = _shipment_methods(cart, ship_to)
     chosen = {s.method_id for s in data.shipments}
     payment_methods = _payment_methods(bill_to)
@@ -78,24 +80,6 @@ def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data:
         selected_shipment_methods=[m for m in methods if m.method.pk in chosen],
         selected_payment_methods=_selected_payment_methods(data, payment_methods),
     )
-
-
-def _country_of(address: AddressInput | None, customer: Customer | None, countries: dict[str, Country]) -> Country | None:
-    """The country an address is in; an address id must be the shopper's own."""
-    if address is None:
-        return None
-    if address.id:
-        found = Address.objects.select_related("country").filter(uuid=parse_uuid(address.id), customer=customer).first()
-        if found is None or customer is None:
-            raise AddressNotOwned(pointer="/data/attributes/shippingAddress/id", meta={"id": address.id})
-        return found.country
-    if address.company_address_id:
-        found = (CompanyUnitAddress.objects.select_related("country")
-                 .filter(uuid=parse_uuid(address.company_address_id), business_units__members__customer=customer).first())
-        if found is None or customer is None:
-            raise AddressNotOwned(pointer="/data/attributes/shippingAddress/idCompanyBusinessUnitAddress")
-        return found.country
-    return countries.get(address.iso2_code.strip().upper()) if address.iso2_code else None
 
 
 def _shipment_methods(cart: Cart, country: Country | None) -> list[ShipmentMethodOption]:
