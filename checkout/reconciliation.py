@@ -36,7 +36,7 @@ from checkout.models import CHECKOUT_STEPS, CheckoutClaim, Order, OrderState
 from checkout.placement import CLAIM_TIMEOUT
 from core.money import format_money
 from payments.models import Payment, PaymentAttempt, PaymentAttemptStatus
-from payments.services import HELD, payment_attempt_void
+from payments.services import HELD, PROVIDER_CALL_GRACE, payment_attempt_void
 from shipping.models import RentalBooking, StockAllocation
 from shipping.services import stock_release
 
@@ -46,8 +46,6 @@ logger = logging.getLogger(__name__)
 # for at most CLAIM_TIMEOUT): leave it alone.
 ATTEMPT_GRACE = timedelta(minutes=15)
 UNPAID_ATTEMPT = (PaymentAttemptStatus.STARTED, *HELD)
-# A capture, refund or void takes seconds: a payment marked longer than this lost its outcome.
-PROVIDER_CALL_GRACE = timedelta(minutes=5)
 RELEASED_STATES = (OrderState.CANCELED, OrderState.RETURNED)
 
 

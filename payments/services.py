@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -197,6 +198,22 @@ def payment_call_record(*, payment: Payment, call: str, parent=None, gateway: st
                                              amount=amount, currency=payment.currency)
 
 
+# A capture, refund or void takes seconds: a call marked longer than this lost its outcome. Staff may
+# settle it then, and reconciliation reports it.
+PROVIDER_CALL_GRACE = timedelta(minutes=5)
+
+
+def provider_call_settleable(payment: Payment, *, now=None) -> bool:
+    """Whether the payment's provider call is old enough that its outcome will not be recorded any more."""
+    started = payment.provider_call_started_at
+    return bool(payment.provider_call) and started is not None and started <= (now or timezone.now()) - (
+        PROVIDER_CALL_GRACE)
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
+
+
 def payment_call_resolve(*, payment: Payment, call: str, done: bool, by,
                          gateway: str = "manual") -> PaymentTransaction | None:
     """Staff's word on a ``call`` whose outcome was never recorded (the provider timed out, the process died),
@@ -212,6 +229,12 @@ def payment_call_resolve(*, payment: Payment, call: str, done: bool, by,
                  else "no provider call is")
         raise PaymentTransactionNotAllowed(f"No {ProviderCall(call).label.lower()} of this payment awaits its outcome: "
                                            f"{found} under way.",
+                                           meta={"state": payment.state, "provider_call": payment.provider_call})
+    if not provider_call_settleable(payment):
+        # The provider may still answer: settling now could lose what it does, or record what it did not.
+        after = timezone.localtime(payment.provider_call_started_at + PROVIDER_CALL_GRACE)
+        raise PaymentTransactionNotAllowed(f"The {call} started less than {_minutes(PROVIDER_CALL_GRACE)} minutes ago "
+                                           f"and may still be answered: settle it after {after:%H:%M}.",
                                            meta={"state": payment.state, "provider_call": payment.provider_call})
     started = f"{timezone.localtime(payment.provider_call_started_at):%Y-%m-%d %H:%M}"
     said = (f"{by} confirmed that the provider did the {call} started {started}, whose outcome was not recorded; "

@@ -35,6 +35,7 @@ from checkout.services import (
 )
 from core.money import format_money
 from payments.models import Payment, PaymentState, ProviderCall
+from payments.services import provider_call_settleable
 from shipping.models import Shipment, ShipmentState
 
 SHIPMENT_ACTIONS = ("ship",)
@@ -148,8 +149,9 @@ def staff_actions_for(order: Order, user) -> list[StaffAction]:
 
 
 def _may_settle(payment: Payment, user) -> bool:
-    """A marked payment's call may be settled by staff who may make that call and change orders."""
-    return bool(payment.provider_call) and user.has_perm(f"payments.{payment.provider_call}_payment") and (
+    """A marked payment's call may be settled, once the provider had its time to answer, by staff who may
+    make that call and change orders."""
+    return provider_call_settleable(payment) and user.has_perm(f"payments.{payment.provider_call}_payment") and (
         user.has_perm("checkout.change_order"))
 
 

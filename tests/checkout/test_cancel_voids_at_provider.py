@@ -247,8 +247,12 @@ def test_the_admin_says_when_the_provider_did_not_confirm_the_void_of_a_canceled
     assert message.endswith(": check with the provider.") and str(payment.method) in message
     page = response.content.decode()
     assert "Void: provider call under way since" in page
-    # No void to retry by hand, no resume: staff check with the provider and settle the void.
-    assert transition_buttons(response) == {"provider_did_it", "provider_did_nothing"}
+    # No void to retry by hand, no resume; staff check with the provider and, once it had its time to
+    # answer, settle the void.
+    assert transition_buttons(response) == set()
+    Payment.objects.filter(pk=payment.pk).update(provider_call_started_at=timezone.now() - timedelta(minutes=10))
+    page = client.get(admin_url(Order, "change", order.pk))
+    assert transition_buttons(page) == {"provider_did_it", "provider_did_nothing"}
 
 
 # --- while a payment is marked, the shopper's confirmation is refused ---------------------------

@@ -104,6 +104,8 @@ def stuck(call: str, provider, boss) -> Order:
     provider.calls.clear()
     payment = order.payments.get()
     assert payment.provider_call == call
+    # The provider had its time to answer: staff may settle the call now.
+    Payment.objects.filter(pk=payment.pk).update(provider_call_started_at=timezone.now() - timedelta(minutes=10))
     return Order.objects.get(pk=order.pk)
 
 
@@ -390,7 +392,8 @@ def test_a_confirmation_for_a_call_since_settled_and_marked_again_is_refused(pro
     form.feed(page.content.decode())
     # Meanwhile another clerk settles the capture as never done, and a void times out in its place.
     payment_call_settle(payment=payment, call="capture", done=False, by=boss)
-    Payment.objects.filter(pk=payment.pk).update(provider_call="void", provider_call_started_at=timezone.now())
+    Payment.objects.filter(pk=payment.pk).update(provider_call="void",
+                                                 provider_call_started_at=timezone.now() - timedelta(minutes=10))
     before = snapshot(order)
 
     response = client.post(action_url(order, "provider_did_it", payment), form.data, follow=True)
@@ -441,3 +444,17 @@ def test_resume_is_offered_again_once_the_unconfirmed_void_is_settled(provider, 
     resumed = act(client, order, "resume")
     assert messages_of(resumed) == [f"Resume order: order {order} is now complete."]
     assert provider.calls == []
+
+
+def test_a_call_younger_than_the_grace_may_still_be_answered_and_is_not_settled(provider, boss, client):
+    order = stuck("capture", provider, boss)
+    payment = order.payments.get()
+    Payment.objects.filter(pk=payment.pk).update(provider_call_started_at=timezone.now() - timedelta(minutes=2))
+    before = snapshot(order)
+    with pytest.raises(PaymentTransactionNotAllowed, match="may still be answered"):
+        payment_call_settle(payment=payment, call="capture", done=True, by=boss)
+    assert snapshot(order) == before
+    client.force_login(boss)
+    page = order_page(client, order).content.decode()
+    assert action_url(order, "provider_did_it", payment) not in page
+    assert action_url(order, "provider_did_nothing", payment) not in page
