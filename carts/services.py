@@ -392,15 +392,18 @@ def _variant_for_cart(*, sku: str, currency: str, price_mode: str) -> Variant:
     except ProductNotFound:
         raise ItemNotAvailable(f"The product {sku!r} is not available.", meta={"sku": sku}) from None
     if variant.price_here is None:
-        raise PriceMissing(f"{variant.sku} has no price in {currency}.", meta={"sku": variant.sku, "currency": currency})
+        raise _price_missing(variant, currency)
     return variant
 
 
 def _check_price(cart: Cart, variant: Variant, currency: str) -> None:
     price = next((p for p in variant.prices.all() if p.currency == currency), None)
     if price is None or price.amount_for(cart.price_mode) is None:
-        raise PriceMissing(f"{variant.sku} has no price in {currency}.",
-                           meta={"sku": variant.sku, "currency": currency})
+        raise _price_missing(variant, currency)
+
+
+def _price_missing(variant: Variant, currency: str) -> PriceMissing:
+    return PriceMissing(f"{variant.sku} has no price in {currency}.", meta={"sku": variant.sku, "currency": currency})
 
 
 def _check_stock(cart: Cart, variant: Variant, quantity: int) -> None:

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from catalog.exceptions import ProductNotFound
@@ -17,9 +17,8 @@ def variant_for_sale(*, sku: str, with_translations: bool = False,
     variants = Variant.objects.select_related("product")
     if priced_in:
         currency, price_mode = priced_in
-        amount = "gross_amount" if price_mode == PriceMode.GROSS else "net_amount"
-        prices = Price.objects.filter(variant=OuterRef("pk"), currency=currency)
-        variants = variants.annotate(price_here=Subquery(prices.order_by().values(amount)[:1]))
+        variants = variants.annotate(price_here=price_amount(variant=OuterRef("pk"), currency=currency,
+                                                             price_mode=price_mode))
     else:
         variants = variants.prefetch_related("prices")
     if with_translations:
@@ -28,6 +27,13 @@ def variant_for_sale(*, sku: str, with_translations: bool = False,
     if variant is None:
         raise ProductNotFound(meta={"sku": sku})
     return variant
+
+
+def price_amount(*, variant, currency: str, price_mode: str) -> Subquery:
+    """A variant's price in ``currency`` and ``price_mode`` (``Price.amount_for``) as a subquery;
+    ``variant`` is an ``OuterRef`` to the variant's pk. None where it has none."""
+    amount = "gross_amount" if price_mode == PriceMode.GROSS else "net_amount"
+    return Subquery(Price.objects.filter(variant=variant, currency=currency).order_by().values(amount)[:1])
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,14 @@ class TaxRates:
         """The set's rate in the country, else its rate without a country (the fallback), else ``default``."""
         found = self.by_set_and_country.get((tax_set_id, country_id))
         return found if found is not None else self.by_set_and_country.get((tax_set_id, None), default)
+
+
+def tax_rate_in(*, tax_set, country_id: int | None) -> Subquery:
+    """``TaxRates.rate`` as a subquery: the rate of ``tax_set`` (an ``OuterRef`` to a tax set id) in
+    the country, else its fallback rate; None where it has neither."""
+    in_country = Q(country__isnull=True) | (Q(country_id=country_id) if country_id is not None else Q())
+    rates = TaxRate.objects.filter(in_country, tax_set_id=tax_set)
+    return Subquery(rates.order_by(F("country_id").asc(nulls_last=True)).values("rate")[:1])
 
 
 def tax_rates_for(*, tax_set_ids: Iterable[int | None]) -> TaxRates:

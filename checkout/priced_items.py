@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import (
-    CharField, DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects,
+    CharField, DecimalField, Exists, OuterRef, Prefetch, Subquery, Value, prefetch_related_objects,
 )
 
 from carts.models import Cart, CartItem
-from catalog.models import Price, PriceMode, ProductOption, ProductOptionPrice, ProductTranslation, TaxRate
+from catalog.models import ProductOption, ProductOptionPrice, ProductTranslation
+from catalog.selectors import price_amount, tax_rate_in
 
 
 def priced_cart_items(
@@ -20,15 +21,16 @@ def priced_cart_items(
     product's name in ``locale``; None: no translation). With ``taxed``, also
     ``tax_rate_here``: the rate of the product's tax set in ``tax_country_id``, else its fallback
     rate (None: neither). One query, and one more only when an item has options."""
-    amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
+    tax_set = OuterRef("variant__product__tax_set_id")
     items = list(
         CartItem.objects.filter(cart=cart).select_related("variant__product")
         .annotate(
-            unit_price_here=Subquery(Price.objects.filter(variant=OuterRef("variant_id"), currency=currency)
-                                     .order_by().values(amount)[:1]),
+            unit_price_here=price_amount(variant=OuterRef("variant_id"), currency=currency,
+                                         price_mode=cart.price_mode),
             has_options=Exists(CartItem.options.through.objects.filter(cartitem_id=OuterRef("pk"))),
             translated_name=_translated_name(locale),
-            tax_rate_here=_tax_rate(tax_country_id) if taxed else Value(None, output_field=DecimalField()),
+            tax_rate_here=(tax_rate_in(tax_set=tax_set, country_id=tax_country_id) if taxed
+                           else Value(None, output_field=DecimalField())),
         )
         .order_by(order_by)
     )
@@ -48,12 +50,6 @@ def _translated_name(locale: str):
         return Value(None, output_field=CharField())
     names = ProductTranslation.objects.filter(product_id=OuterRef("variant__product_id"), locale=locale)
     return Subquery(names.order_by().values("name")[:1])
-
-
-def _tax_rate(country_id: int | None):
-    in_country = Q(country__isnull=True) | (Q(country_id=country_id) if country_id is not None else Q())
-    rates = TaxRate.objects.filter(in_country, tax_set_id=OuterRef("variant__product__tax_set_id"))
-    return Subquery(rates.order_by(F("country_id").asc(nulls_last=True)).values("rate")[:1])
 
 
 def option_price(option: ProductOption, price_mode: str) -> int | None:
