@@ -23,6 +23,7 @@ from checkout.services import order_update_states
 from core.errors import NotFound
 from core.identifiers import parse_uuid
 from payments.models import Payment, PaymentPlugin, PaymentTransaction, ProviderCall, TransactionKind
+from payments.selectors import payment_get_for_update
 from payments.services import (
     payment_call_make,
     payment_call_record,
@@ -87,7 +88,7 @@ def _move_money(order_id: int, call: str, *, kind: str = TransactionKind.CAPTURE
     payment_call_make(payment=payment, call=call)
     with transaction.atomic(durable=True):
         order = order_get_for_update(order_id=order_id)
-        payment = Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=payment.pk)
+        payment = payment_get_for_update(pk=payment.pk)
         made = payment_call_record(payment=payment, call=call, parent=parent, kind=kind)
         _settle(order)
     return made

@@ -12,6 +12,7 @@ from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, Ord
 from checkout.selectors import order_get_for_update
 from payments.exceptions import PaymentTransactionNotAllowed
 from payments.models import Payment, PaymentState, ProviderCall
+from payments.selectors import payment_get_for_update
 from payments.services import payment_call_make, payment_call_record, payment_call_resolve, payment_call_start
 from shipping.models import Shipment, ShipmentState, StockAllocation
 from shipping.selectors import stock_location_ids_for
@@ -141,8 +142,7 @@ def payments_void_at_provider(*, order: Order, payments: list[Payment], by) -> N
             with transaction.atomic(durable=True):
                 locked_order, locked = _payment_for_update(payment)
                 payment_call_record(payment=locked, call=ProviderCall.VOID, by=by)
-                order_update_states(order=locked_order, by=by)
-                locked_order.save()
+                _order_after_payment_call(locked_order, ProviderCall.VOID, by=by)
         except Exception:  # noqa: BLE001 - the cancel has committed: the mark tells reconciliation
             logger.exception("Payment %s of canceled order %s: the void at the provider failed; it stays marked "
                              "for reconcile_checkouts.", payment.uuid, order)
@@ -348,10 +348,7 @@ def _payment_act(payment: Payment, action: str, *, by) -> Payment:
     with transaction.atomic(durable=True):
         order, payment = _payment_for_update(payment)
         payment_call_record(payment=payment, call=action, gateway=payment.method.plugin, by=by)
-        order_update_states(order=order, by=by)
-        if action == "capture":
-            _ready_paid_shipments(order, by=by)
-        order.save()
+        _order_after_payment_call(order, action, by=by)
     return payment
 
 
@@ -375,19 +372,24 @@ def payment_call_settle(*, payment: Payment, call: str, done: bool, by) -> Payme
         started = payment.provider_call_started_at
         payment_call_resolve(payment=payment, call=call, done=done, by=by, gateway=payment.method.plugin)
         if done:
-            order_update_states(order=order, by=by)
-            if call == ProviderCall.CAPTURE:
-                _ready_paid_shipments(order, by=by)
-            order.save()
+            _order_after_payment_call(order, call, by=by)
     logger.warning("Payment %s of order %s: the %s started %s settled by staff user %s (pk %s): the provider %s.",
                    payment.uuid, order, call, started.isoformat(), by, by.pk,
                    "did it; recorded" if done else "did nothing; mark cleared")
     return payment
 
 
+def _order_after_payment_call(order: Order, call: str, *, by) -> None:
+    """Bring the order in line with a payment call just recorded; a capture readies a paid order's shipments."""
+    order_update_states(order=order, by=by)
+    if call == ProviderCall.CAPTURE:
+        _ready_paid_shipments(order, by=by)
+    order.save()
+
+
 def _payment_for_update(payment: Payment) -> tuple[Order, Payment]:
     order = order_get_for_update(order_id=payment.order_id)
-    return order, Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=payment.pk)
+    return order, payment_get_for_update(pk=payment.pk)
 
 
 _DONE = {"capture": "captured", "refund": "refunded", "void": "voided"}

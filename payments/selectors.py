@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch
 
 from payments.exceptions import InvalidPaymentMethod
-from payments.models import PaymentMethod, PaymentProvider
+from payments.models import Payment, PaymentMethod, PaymentProvider
 
 
 def payment_method_resolve(*, provider_name: str, method_name: str) -> PaymentMethod:
@@ -44,3 +44,8 @@ def payment_providers_list() -> list[PaymentProvider]:
         )
     )
     return [provider for provider in providers if provider.active_methods]
+
+
+def payment_get_for_update(*, pk: int) -> Payment:
+    """The payment with its method, row-locked until the surrounding transaction ends."""
+    return Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=pk)

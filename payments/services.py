@@ -31,6 +31,7 @@ from payments.models import (
 )
 from payments.providers.base import AUTHORIZED, CAPTURED, REDIRECT, Authorization, PaymentRequest
 from payments.providers.registry import plugin_for
+from payments.selectors import payment_get_for_update
 
 logger = logging.getLogger(__name__)
 
@@ -282,20 +283,16 @@ def _call_clear(payment: Payment) -> None:
     payment.provider_call, payment.provider_call_started_at = "", None
 
 
-def _payment_for_update(payment_id: int) -> Payment:
-    return Payment.objects.select_for_update(of=("self",)).select_related("method").get(pk=payment_id)
-
-
 def _payment_call(payment: Payment, call: str, **outcome) -> PaymentTransaction | None:
     """The three steps on the payment alone, each transaction durable (never nested in a caller's); the
     caller's ``payment`` is brought up to date, done or refused."""
     try:
         with transaction.atomic(durable=True):
-            locked = _payment_for_update(payment.pk)
+            locked = payment_get_for_update(pk=payment.pk)
             payment_call_start(payment=locked, call=call)
         payment_call_make(payment=locked, call=call)
         with transaction.atomic(durable=True):
-            locked = _payment_for_update(payment.pk)
+            locked = payment_get_for_update(pk=payment.pk)
             return payment_call_record(payment=locked, call=call, **outcome)
     finally:
         payment.refresh_from_db()
