@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Exists, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from shipping.exceptions import RentalDatesInvalid, ZipcodeNotServiceable
 from shipping.models import RentalBooking, StockItem, StockLocation
@@ -84,6 +85,24 @@ def variant_availability(*, variant_ids: list[int], location_ids,
         for variant_id in variant_ids
     }
 
+
+
+def availability_annotations(*, variant, location_ids) -> dict:
+    """``variant_availability`` without a period as annotations, read in the query they are added
+    to: ``variant`` is an ``OuterRef`` to a variant pk. ``availability_of`` reads them back."""
+    items = StockItem.objects.filter(variant_id=variant, stock_location_id__in=location_ids).order_by()
+    on_hand = items.values("variant_id").annotate(units=Sum("count_on_hand")).values("units")
+    return {
+        "stock_on_hand": Coalesce(Subquery(on_hand), 0),
+        "stock_never_out": Exists(items.filter(is_never_out_of_stock=True)),
+        "stock_backorderable": Exists(items.filter(backorderable=True)),
+    }
+
+
+def availability_of(annotated) -> Availability:
+    """The ``Availability`` that ``availability_annotations`` put on a row."""
+    return Availability(quantity=annotated.stock_on_hand, is_never_out_of_stock=annotated.stock_never_out,
+                        backorderable=annotated.stock_backorderable)
 
 def live_reservations(*, line_item_ids: list[int]) -> Q:
     return Q(line_item_id__in=line_item_ids, released_at__isnull=True)
