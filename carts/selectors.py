@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from carts.exceptions import CartNotFound
@@ -54,16 +55,18 @@ def cart_get(*, uuid, customer=None, anonymous_id: str | None = None) -> Cart:
     return cart
 
 
-def cart_find(*, uuid, customer=None, anonymous_id: str | None = None, annotations: dict | None = None) -> Cart:
-    """The owner's cart with this uuid and its store, nothing prefetched (for a write that reads it
-    again under lock), with ``annotations`` if given; CartNotFound for a malformed uuid or
-    someone else's cart."""
+def cart_find(*, uuid, customer=None, anonymous_id: str | None = None, annotations: dict | None = None,
+              lock: bool = False) -> Cart:
+    """The owner's cart with this uuid and its store, nothing prefetched, with ``annotations`` if
+    given; CartNotFound for a malformed uuid or someone else's cart. ``lock``: read as
+    ``cart_get_for_update`` reads it (inside ``transaction.atomic``), so that the cart services
+    called next in the same transaction take it as it is (``cart_lock_held``)."""
     owns = owner_filter(customer=customer, anonymous_id=anonymous_id)
-    carts = Cart.objects.select_related("store").annotate(**(annotations or {}))
-    cart = carts.filter(uuid=_parse_uuid(uuid), **owns).first() if owns else None
+    carts = _locking() if lock else Cart.objects.select_related("store")
+    cart = carts.annotate(**(annotations or {})).filter(uuid=_parse_uuid(uuid), **owns).first() if owns else None
     if cart is None:
         raise CartNotFound(meta={"idCart": str(uuid)})
-    return cart
+    return _locked_now(cart) if lock else cart
 
 
 def cart_get_for_update(*, pk: int) -> Cart:
@@ -73,11 +76,26 @@ def cart_get_for_update(*, pk: int) -> Cart:
     ``has_vouchers`` says whether codes are applied, so that pricing the cart afterwards
     need not ask for them when there are none.
     """
-    vouchers = CartVoucher.objects.filter(cart_id=OuterRef("pk"))
-    cart = (Cart.objects.select_for_update(of=("self",)).select_related("store")
-            .annotate(has_vouchers=Exists(vouchers)).filter(pk=pk).first())
+    cart = _locking().filter(pk=pk).first()
     if cart is None:
         raise CartNotFound(meta={"id": pk})
+    return cart
+
+
+def cart_lock_held(cart: Cart) -> bool:
+    """Whether ``cart_find(lock=True)`` read ``cart`` in the transaction that is open now."""
+    return connection.in_atomic_block and getattr(cart, "locked_in", None) is connection.atomic_blocks[0]
+
+
+def _locking() -> QuerySet[Cart]:
+    vouchers = CartVoucher.objects.filter(cart_id=OuterRef("pk"))
+    return (Cart.objects.select_for_update(of=("self",)).select_related("store")
+            .annotate(has_vouchers=Exists(vouchers)))
+
+
+def _locked_now(cart: Cart) -> Cart:
+    # The outermost atomic block names the transaction: a lock taken in an earlier one is gone.
+    cart.locked_in = connection.atomic_blocks[0] if connection.in_atomic_block else None
     return cart
 
 

@@ -11,8 +11,11 @@ checked out (``checkout.CheckoutClaim``) before it calls these services.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Lower
 
 from carts.exceptions import (
@@ -27,14 +30,14 @@ from carts.exceptions import (
     VoucherNotInCart,
 )
 from carts.models import Cart, CartItem, CartVoucher
-from carts.selectors import cart_get_for_update
+from carts.selectors import cart_get_for_update, cart_lock_held
 from catalog.exceptions import ProductNotFound
 from catalog.models import Price, PriceMode, ProductOptionPrice, Store, Variant
 from catalog.selectors import variant_for_sale
 from core.money import CURRENCIES
 from discounts.selectors import voucher_check
 from shipping.exceptions import InsufficientStock
-from shipping.selectors import stock_locations_serving, variant_availability
+from shipping.selectors import availability_annotations, availability_of, stock_locations_serving
 
 
 # --- carts --------------------------------------------------------------------------------
@@ -79,8 +82,7 @@ def cart_edit(
     The price mode of a cart with items cannot change; the currency can, when every item
     has a price in the new one. The store is the cart's own: another store is refused.
     """
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         has_items = locked.items.exists()
         if store is not None and store.pk != locked.store_id:
             raise CartAttributeInvalid(f"The cart belongs to the store {locked.store.code}.",
@@ -111,8 +113,8 @@ def cart_edit(
 
 
 def cart_delete(*, cart: Cart) -> None:
-    with transaction.atomic():
-        cart_get_for_update(pk=cart.pk).delete()
+    with _locked(cart) as locked:
+        locked.delete()
 
 
 def cart_get_or_create_by_reference(
@@ -138,8 +140,7 @@ def cart_get_or_create_by_reference(
 
 def cart_update(*, cart: Cart, name: str | None = None) -> Cart:
     """Rename a cart."""
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         if name is not None:
             name = name.strip()
             if len(name) > Cart._meta.get_field("name").max_length:
@@ -154,8 +155,7 @@ def cart_assign_customer(*, cart: Cart, customer) -> Cart:
 
     From then on only that customer may use it. A cart of another customer is refused as not found.
     """
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         if locked.customer_id not in (None, customer.pk):
             raise CartNotFound(meta={"id": locked.reference or str(locked.uuid)})
         if locked.customer_id is None:
@@ -166,8 +166,7 @@ def cart_assign_customer(*, cart: Cart, customer) -> Cart:
 
 def cart_clear(*, cart: Cart) -> None:
     """Remove every item (the cart itself, its currency and vouchers stay)."""
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         locked.items.all().delete()
         locked.save(update_fields=["updated_at"])
 
@@ -185,18 +184,18 @@ def cart_add_item(*, cart: Cart, sku: str, quantity: int) -> CartItem:
     The returned item's ``cart`` is the locked, updated cart.
     """
     _check_quantity(quantity)
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         currency = locked.currency or locked.store.default_currency
-        variant = _variant_for_cart(sku=sku, currency=currency, price_mode=locked.price_mode)
-        item = locked.items.filter(variant=variant).first()
+        in_cart = CartItem.objects.filter(cart=locked, variant=OuterRef("pk")).order_by().values("quantity")[:1]
+        variant = _variant_for_cart(locked, sku=sku, currency=currency, in_cart=Subquery(in_cart))
+        item = locked.items.filter(variant=variant).first() if variant.in_cart is not None else None
         total = quantity + (item.quantity if item else 0)
         if total > MAX_QUANTITY:
             raise QuantityInvalid(
                 f"The cart would hold {total} of {variant.sku}; at most {MAX_QUANTITY} are allowed.",
                 meta={"sku": variant.sku, "requested": total, "max": MAX_QUANTITY},
             )
-        _check_stock(locked, variant, total)
+        _check_stock(variant, total)
         if item is None:
             item = CartItem.objects.create(cart=locked, variant=variant, quantity=total)
         else:
@@ -218,9 +217,9 @@ def cart_start_with_item(*, store: Store, anonymous_id: str, name: str, sku: str
     _check_quantity(quantity)
     cart = Cart(store=store, anonymous_id=anonymous_id, name=name, currency=store.default_currency,
                 price_mode=store.price_mode, is_default=True)
-    variant = _variant_for_cart(sku=sku, currency=cart.currency, price_mode=cart.price_mode)
-    _check_stock(cart, variant, quantity)
-    with transaction.atomic():
+    variant = _variant_for_cart(cart, sku=sku, currency=cart.currency)
+    _check_stock(variant, quantity)
+    with transaction.atomic(savepoint=False):  # two INSERTs: a failure fails the caller's transaction too
         cart.save(force_insert=True)
         item = CartItem.objects.create(cart=cart, variant=variant, quantity=quantity)
     cart.has_vouchers = False
@@ -231,12 +230,11 @@ def cart_start_with_item(*, store: Store, anonymous_id: str, name: str, sku: str
 def cart_set_quantity(*, cart: Cart, sku: str, quantity: int) -> CartItem:
     """Set the quantity of an item in the cart, with the same checks as ``cart_add_item``."""
     _check_quantity(quantity)
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         item = _item_in_cart(locked, sku)
         currency = locked.currency or locked.store.default_currency
-        variant = _variant_for_cart(sku=item.variant.sku, currency=currency, price_mode=locked.price_mode)
-        _check_stock(locked, variant, quantity)
+        variant = _variant_for_cart(locked, sku=item.variant.sku, currency=currency)
+        _check_stock(variant, quantity)
         item.quantity = quantity
         item.save(update_fields=["quantity", "updated_at"])
         locked.save(update_fields=["updated_at"])
@@ -245,8 +243,7 @@ def cart_set_quantity(*, cart: Cart, sku: str, quantity: int) -> CartItem:
 
 
 def cart_remove_item(*, cart: Cart, sku: str) -> None:
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         _item_in_cart(locked, sku).delete()
         locked.save(update_fields=["updated_at"])
 
@@ -261,8 +258,7 @@ def cart_add_voucher(*, cart: Cart, code: str) -> CartVoucher:
     VoucherNotFound or VoucherNotApplicable from ``discounts``.
     """
     code = (code or "").strip()
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         applied = _voucher_in_cart(locked, code)
         if applied is not None:
             return applied
@@ -277,8 +273,7 @@ def cart_add_voucher(*, cart: Cart, code: str) -> CartVoucher:
 
 
 def cart_remove_voucher(*, cart: Cart, code: str) -> None:
-    with transaction.atomic():
-        locked = cart_get_for_update(pk=cart.pk)
+    with _locked(cart) as locked:
         applied = _voucher_in_cart(locked, (code or "").strip())
         if applied is None:
             raise VoucherNotInCart(meta={"code": code})
@@ -379,16 +374,29 @@ def _merge_one(guest: Cart, *, into: Cart, customer) -> Cart:
 # --- the rules ----------------------------------------------------------------------------
 
 
+@contextmanager
+def _locked(cart: Cart) -> Iterator[Cart]:
+    """The cart, locked, in the transaction the service writes in: the caller's, when the caller
+    read it locked in it (``cart_find(lock=True)``; no savepoint: a refusal fails the caller's
+    transaction whole), else one of its own (a savepoint inside the caller's)."""
+    held = cart_lock_held(cart)
+    with transaction.atomic(savepoint=not held):
+        yield cart if held else cart_get_for_update(pk=cart.pk)
+
+
+
 def _check_quantity(quantity) -> None:
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
         shown = quantity if isinstance(quantity, int) and not isinstance(quantity, bool) else str(quantity)
         raise QuantityInvalid(meta={"quantity": shown, "max": MAX_QUANTITY})
 
 
-def _variant_for_cart(*, sku: str, currency: str, price_mode: str) -> Variant:
-    """The variant on sale, if it has a price in ``currency`` and ``price_mode``: one query."""
+def _variant_for_cart(cart: Cart, *, sku: str, currency: str, **annotations) -> Variant:
+    """The variant on sale, if it has a price in ``currency`` and the cart's price mode, with what
+    the cart store's locations hold of it (for ``_check_stock``) and ``annotations``: one query."""
+    stock = availability_annotations(variant=OuterRef("pk"), location_ids=stock_locations_serving(store=cart.store))
     try:
-        variant = variant_for_sale(sku=sku, priced_in=(currency, price_mode))
+        variant = variant_for_sale(sku=sku, priced_in=(currency, cart.price_mode), annotations={**stock, **annotations})
     except ProductNotFound:
         raise ItemNotAvailable(f"The product {sku!r} is not available.", meta={"sku": sku}) from None
     if variant.price_here is None:
@@ -406,12 +414,11 @@ def _price_missing(variant: Variant, currency: str) -> PriceMissing:
     return PriceMissing(f"{variant.sku} has no price in {currency}.", meta={"sku": variant.sku, "currency": currency})
 
 
-def _check_stock(cart: Cart, variant: Variant, quantity: int) -> None:
-    """Refuse more than the cart store's locations hold; rentals are checked for their dates at checkout."""
+def _check_stock(variant: Variant, quantity: int) -> None:
+    """Refuse more than the cart store's locations hold (read by ``_variant_for_cart``); rentals are checked for their dates at checkout."""
     if variant.product.is_rentable:
         return
-    stock = variant_availability(variant_ids=[variant.pk],
-                                 location_ids=stock_locations_serving(store=cart.store))[variant.pk]
+    stock = availability_of(variant)
     if not (stock.is_never_out_of_stock or stock.backorderable) and stock.quantity < quantity:
         raise InsufficientStock(
             f"There is not enough stock of {variant.sku}: {stock.quantity} available, {quantity} wanted.",

@@ -10,11 +10,12 @@ from catalog.models import Price, PriceMode, Product, ProductTranslation, Store,
 
 
 def variant_for_sale(*, sku: str, with_translations: bool = False,
-                     priced_in: tuple[str, str] | None = None) -> Variant:
+                     priced_in: tuple[str, str] | None = None, annotations: dict | None = None) -> Variant:
     """An active variant with its product and prices (and the product's translations), by sku;
     ProductNotFound otherwise. ``priced_in`` (currency, price mode): instead of its prices, only
-    ``price_here``, its amount in them (None: it has none), read in the same query."""
-    variants = Variant.objects.select_related("product")
+    ``price_here``, its amount in them (None: it has none), read in the same query; ``annotations``
+    are read in it too."""
+    variants = Variant.objects.select_related("product").annotate(**(annotations or {}))
     if priced_in:
         currency, price_mode = priced_in
         variants = variants.annotate(price_here=price_amount(variant=OuterRef("pk"), currency=currency,

@@ -11,6 +11,9 @@ place an order the shopper did not see.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
@@ -30,13 +33,22 @@ def cart_editable(*, cart: Cart) -> Cart:
     return cart
 
 
-def editable_cart_find(*, uuid, customer=None, anonymous_id: str | None = None) -> Cart:
+def editable_cart_find(*, uuid, customer=None, anonymous_id: str | None = None, lock: bool = False) -> Cart:
     """The owner's cart (``cart_find``) if it may change now, read with its claim in one query;
-    CartNotFound or CheckoutInProgress (409) otherwise."""
-    cart = cart_find(uuid=uuid, customer=customer, anonymous_id=anonymous_id,
+    CartNotFound or CheckoutInProgress (409) otherwise. ``lock``: locked for the cart services
+    called next in the same transaction, which then need not read it again."""
+    cart = cart_find(uuid=uuid, customer=customer, anonymous_id=anonymous_id, lock=lock,
                      annotations={"claimed": Exists(live_claims(cart_uuid=OuterRef("uuid")))})
     cart_ensure_unclaimed(cart=cart, claimed=cart.claimed)
     return cart
+
+
+@contextmanager
+def editable_cart_locked(*, uuid, customer=None, anonymous_id: str | None = None) -> Iterator[Cart]:
+    """``editable_cart_find`` in a transaction that the block runs in: the cart services the block
+    calls take the cart as it was read, locked, instead of reading it again."""
+    with transaction.atomic():
+        yield editable_cart_find(uuid=uuid, customer=customer, anonymous_id=anonymous_id, lock=True)
 
 
 def guest_cart_add_item(*, anonymous_id: str, store: Store, sku: str, quantity: int) -> CartItem:

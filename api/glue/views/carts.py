@@ -3,7 +3,7 @@ their items and vouchers.
 
 Each view reads the request, resolves the caller's own cart (someone else's is "not
 found", never "forbidden"), refuses a write while the cart is being checked out
-(``editable_cart_find``), calls one cart service and renders the cart as Spryker does.
+(``editable_cart_locked``, the cart read locked once for the service), calls one cart service and renders the cart as Spryker does.
 Guest and customer endpoints are the same views; ``guest`` says which owner and which
 resource names. Errors are rendered in Glue's cart codes by ``glue_cart_error``.
 """
@@ -36,7 +36,7 @@ from carts.services import (
     cart_edit,
 )
 from catalog.selectors import store_by_code
-from checkout.cart_editing import editable_cart_find, guest_cart_add_item
+from checkout.cart_editing import editable_cart_locked, guest_cart_add_item
 from checkout.cart_totals import cart_totals
 
 
@@ -57,8 +57,9 @@ class CartEndpoint(GlueView):
     def cart(self, request, uuid) -> Cart:
         return cart_get(uuid=uuid, **self.owner(request))
 
-    def editable_cart(self, request, uuid) -> Cart:
-        return editable_cart_find(uuid=uuid, **self.owner(request))
+    def editable_cart(self, request, uuid):
+        """``with self.editable_cart(request, uuid) as cart:`` the cart, locked, for the service the block calls."""
+        return editable_cart_locked(uuid=uuid, **self.owner(request))
 
     def render(self, request, cart: Cart, *, status: int = 200, with_items: bool = False) -> Response:
         includes = self.includes | ({"items"} if with_items else set())
@@ -90,11 +91,13 @@ class CartView(CartEndpoint):
         return self.render(request, self.cart(request, uuid))
 
     def patch(self, request, uuid):
-        cart = self.editable_cart(request, uuid)
-        return self.render(request, cart_edit(cart=cart, **cart_input(request, creating=False)))
+        with self.editable_cart(request, uuid) as cart:
+            edited = cart_edit(cart=cart, **cart_input(request, creating=False))
+        return self.render(request, edited)
 
     def delete(self, request, uuid):
-        cart_delete(cart=self.editable_cart(request, uuid))
+        with self.editable_cart(request, uuid) as cart:
+            cart_delete(cart=cart)
         return Response(status=204)
 
 
@@ -118,9 +121,9 @@ class CartItemsView(CartEndpoint):
     """POST /carts/{uuid}/items; POST /guest-carts/{uuid}/guest-cart-items."""
 
     def post(self, request, uuid):
-        cart = self.editable_cart(request, uuid)
-        sku, quantity = item_input(request, item_type(self.guest))
-        item = cart_add_item(cart=cart, sku=sku, quantity=quantity)
+        with self.editable_cart(request, uuid) as cart:
+            sku, quantity = item_input(request, item_type(self.guest))
+            item = cart_add_item(cart=cart, sku=sku, quantity=quantity)
         return self.render(request, item.cart, status=201, with_items=True)
 
 
@@ -128,12 +131,13 @@ class CartItemView(CartEndpoint):
     """PATCH, DELETE /carts/{uuid}/items/{sku}; the same under /guest-carts/{uuid}/guest-cart-items/{sku}."""
 
     def patch(self, request, uuid, sku):
-        cart = self.editable_cart(request, uuid)
-        item = cart_set_quantity(cart=cart, sku=sku, quantity=quantity_input(request, item_type(self.guest)))
+        with self.editable_cart(request, uuid) as cart:
+            item = cart_set_quantity(cart=cart, sku=sku, quantity=quantity_input(request, item_type(self.guest)))
         return self.render(request, item.cart, with_items=True)
 
     def delete(self, request, uuid, sku):
-        cart_remove_item(cart=self.editable_cart(request, uuid), sku=sku)
+        with self.editable_cart(request, uuid) as cart:
+            cart_remove_item(cart=cart, sku=sku)
         return Response(status=204)
 
 
@@ -147,8 +151,8 @@ class CartVouchersView(CartEndpoint):
     resource_type = "vouchers"
 
     def post(self, request, uuid):
-        cart = self.editable_cart(request, uuid)
-        applied = cart_add_voucher(cart=cart, code=voucher_code_input(request, self.resource_type))
+        with self.editable_cart(request, uuid) as cart:
+            applied = cart_add_voucher(cart=cart, code=voucher_code_input(request, self.resource_type))
         return self.render(request, applied.cart, status=201)
 
 
@@ -158,5 +162,6 @@ class CartVoucherView(CartEndpoint):
     vouchers = True
 
     def delete(self, request, uuid, code):
-        cart_remove_voucher(cart=self.editable_cart(request, uuid), code=code)
+        with self.editable_cart(request, uuid) as cart:
+            cart_remove_voucher(cart=cart, code=code)
         return Response(status=204)
