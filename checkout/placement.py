@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from carts.models import Cart, CartVoucher
 from carts.selectors import owner_filter
+from checkout.cart_disposal import cart_dispose
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
 from checkout.models import CheckoutClaim, Order
@@ -196,19 +197,17 @@ def _finalize(plan: Plan, attempt, authorization, *, token: str, key: str | None
         # Releasing the claim proves it was still ours (a stale claim may have been taken over).
         if not CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).delete()[0]:
             raise CheckoutInProgress()
-        if _cart_lines(cart) != plan.cart_lines:
+        # Every cart write bumps the row under its lock, and the lock read the row as it is now:
+        # a write that raced past the claim shows here.
+        if cart.updated_at != plan.cart.updated_at:
             raise OrderCannotBePlaced("The cart changed while it was being checked out; review it and try again.")
         if not keep_cart:
             # Early, so that the store's reference counter (taken near the end) is held briefly;
             # a failure below rolls the deletion back with everything else.
-            cart.delete()
+            cart_dispose(cart=cart)
         order = order_write(plan=plan, attempt=attempt, authorization=authorization, shopper=shopper)
         result = PlacementResult(order=order, redirect_url=authorization.redirect_url if authorization else "")
         if key:
             idempotency_complete(scope=shopper.scope, operation="place_order", key=key, order=order,
                                  result={"redirect_url": result.redirect_url})
     return result
-
-
-def _cart_lines(cart: Cart) -> tuple:
-    return tuple(cart.items.order_by("variant_id").values_list("variant_id", "quantity"))

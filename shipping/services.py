@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
+from core.errors import DomainError
 from shipping.exceptions import InsufficientStock, StockAdjustmentInvalid, StockChangedMeanwhile
 from shipping.models import RentalBooking, StockAdjustment, StockAllocation, StockItem
 from shipping.selectors import booked_units, check_period, live_reservations
@@ -39,20 +40,33 @@ def stock_reserve(*, requests: Iterable[StockRequest], location_ids) -> list:
     (meta: sku, requested, available) and holds nothing when a line cannot be served.
     """
     requests = sorted(requests, key=lambda r: r.line_item_id)
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a refusal is decided before anything is
+    # written and raised after the block, which leaves the caller's transaction usable.
+    with transaction.atomic(savepoint=False):
         stock = _lock(requests, location_ids)
-        remaining = {item.pk: item.count_on_hand for items in stock.values() for item in items}
-        held = []
-        for request in requests:
-            candidates = stock.get(request.variant_id, [])
-            if request.rental:
-                held += _book(request, candidates)
-            else:
-                held += _allocate(request, candidates, remaining)
-        allocations = [row for row in held if isinstance(row, StockAllocation)]
-        StockAllocation.objects.bulk_create(allocations)
-        RentalBooking.objects.bulk_create([row for row in held if isinstance(row, RentalBooking)])
-        _move_on_hand({a.stock_item_id: -a.quantity for a in allocations})
+        try:
+            held = _hold(requests, stock)
+        except DomainError as refusal:
+            refused = refusal
+        else:
+            refused = None
+            allocations = [row for row in held if isinstance(row, StockAllocation)]
+            StockAllocation.objects.bulk_create(allocations)
+            RentalBooking.objects.bulk_create([row for row in held if isinstance(row, RentalBooking)])
+            _move_on_hand({a.stock_item_id: -a.quantity for a in allocations})
+    if refused is not None:
+        raise refused
+    return held
+
+
+def _hold(requests: list[StockRequest], stock: dict[int, list[StockItem]]) -> list:
+    """The rows that would hold every request (nothing written); InsufficientStock or
+    RentalDatesInvalid otherwise."""
+    remaining = {item.pk: item.count_on_hand for items in stock.values() for item in items}
+    held = []
+    for request in requests:
+        candidates = stock.get(request.variant_id, [])
+        held += _book(request, candidates) if request.rental else _allocate(request, candidates, remaining)
     return held
 
 
