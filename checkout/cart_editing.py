@@ -4,9 +4,9 @@ Placing an order claims the cart (``CheckoutClaim``) for the length of the place
 every API write to a cart passes through ``cart_editable`` first, which refuses it with
 a 409 (``checkout_in_progress``) while a live claim exists (``checkout.cart_claims``,
 the one rule every dialect uses), so no item slips into an order being placed.
-Placing an order compares the cart's lines again under its lock before it writes the
-order, so a write that raced past this check makes that placement fail rather than
-place an order the shopper did not see.
+Every cart write bumps the cart row under its lock; placing an order compares that row
+again under its own lock before it writes the order, so a write that raced past this check
+makes that placement fail rather than place an order the shopper did not see.
 """
 
 from __future__ import annotations
