@@ -14,14 +14,13 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef
 
 from carts.models import Cart, CartItem
-from catalog.selectors import tax_rates_for
 from checkout.exceptions import CartNotFound
 from checkout.inputs import CheckoutData
 from core.identifiers import parse_uuid
 from customers.models import Address, CompanyUnitAddress, Country, Customer
 from payments.models import PaymentMethod, PaymentPlugin, PaymentProvider
 from checkout.addressing import address_country, countries_for
-from checkout.shipment_methods import delivers_to, shipment_methods_for
+from checkout.shipment_methods import delivers_to, shipment_methods_for, tax_rate_of
 from shipping.models import ShipmentMethod
 
 
@@ -83,17 +82,18 @@ def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data:
 
 
 def _shipment_methods(cart: Cart, country: Country | None) -> list[ShipmentMethodOption]:
-    methods = shipment_methods_for(cart=cart, currency=cart.currency or cart.store.default_currency).values()
     tax_country = country or cart.store.country
-    rates = tax_rates_for(tax_set_ids={method.tax_set_id for method in methods})
+    tax_country_id = tax_country.pk if tax_country else None  # the shipping country when given: delivers_to asks it too
+    methods = shipment_methods_for(cart=cart, currency=cart.currency or cart.store.default_currency,
+                                   countries=[tax_country_id]).values()
     options = []
     for method in methods:
         if method.cost_here is None or not method.serves_store:
             continue
         if country is not None and not delivers_to(method, country):
             continue
-        rate = rates.rate(method.tax_set_id, tax_country.pk if tax_country else None, default=None)
-        options.append(ShipmentMethodOption(method=method, price=method.cost_here, tax_rate=rate))
+        options.append(ShipmentMethodOption(method=method, price=method.cost_here,
+                                            tax_rate=tax_rate_of(method, tax_country_id)))
     return options
 
 

@@ -30,7 +30,7 @@ from payments.models import PaymentMethod
 from payments.rules import payment_requests_check
 from shipping.exceptions import InsufficientStock
 from shipping.models import ShipmentMethod
-from shipping.selectors import stock_locations_serving, variant_availability
+from shipping.selectors import availability_of, stock_locations_serving, variant_availability
 
 
 @dataclass
@@ -65,9 +65,9 @@ class Plan:
 
 def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: CheckoutData) -> Plan:
     currency = cart.currency or cart.store.default_currency
-    items = _cart_items(cart, currency, data.locale)
-    email, guest_name = _contact(shopper_customer, data)
     countries = countries_for([data.billing_address, *(s.address for s in data.shipments)])
+    items = _cart_items(cart, currency, data, countries)
+    email, guest_name = _contact(shopper_customer, data)
     if data.billing_address is None:
         raise CheckoutDataInvalid("A billing address is required.", pointer=data.pointer("billing", "/data/attributes/billingAddress"))
     billing = order_address_from(given=data.billing_address, customer=shopper_customer, countries=countries,
@@ -90,8 +90,12 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
     )
 
 
-def _cart_items(cart: Cart, currency: str, locale: str) -> list[CartItem]:
-    items = priced_cart_items(cart=cart, currency=currency, order_by="variant__sku", locale=locale)
+def _cart_items(cart: Cart, currency: str, data: CheckoutData, countries: dict[str, Country]) -> list[CartItem]:
+    """The priced items, with their tax rates in the countries the addresses name and, without a
+    rental, what the store's locations hold of them (``_check_stock``)."""
+    stock_at = stock_locations_serving(store=cart.store) if data.rental is None else None
+    items = priced_cart_items(cart=cart, currency=currency, order_by="variant__sku", locale=data.locale,
+                              tax_countries=[c.pk for c in countries.values()], stock_at=stock_at)
     if not items:
         raise CartIsEmpty(meta={"idCart": str(cart.uuid)})
     for item in items:
@@ -128,15 +132,13 @@ def _shipments(cart, items, data, customer, countries, currency) -> list[Planned
     base = data.pointer("shipments", "/data/attributes/shipments")
     if not data.shipments:
         raise CheckoutDataInvalid("Choose a shipment method.", pointer=data.pointer("shipment", "/data/attributes/shipment"))
-    methods = shipment_methods_for(cart=cart, currency=currency, ids=[s.method_id for s in data.shipments])
     skus_by_shipment = _assign_items(items, data, base)
+    addresses, refusal = _shipping_addresses(data, customer, countries, base)
+    methods = shipment_methods_for(cart=cart, currency=currency, ids=[s.method_id for s in data.shipments],
+                                   countries={address.country_id for address in addresses})
     planned = []
-    for n, (given, skus) in enumerate(zip(data.shipments, skus_by_shipment)):
+    for n, (given, address, skus) in enumerate(zip(data.shipments, addresses, skus_by_shipment)):
         pointer = f"{base}/{n}"
-        if given.address is None:
-            raise CheckoutDataInvalid("The shipment needs a shipping address.", pointer=f"{pointer}/shippingAddress")
-        address = order_address_from(given=given.address, customer=customer, countries=countries,
-                                     pointer=f"{pointer}/shippingAddress")
         method = _usable_method(methods.get(given.method_id), cart, address.country, f"{pointer}/idShipmentMethod",
                                 given.method_id)
         if given.requested_delivery_date and given.requested_delivery_date < date.today():
@@ -144,7 +146,26 @@ def _shipments(cart, items, data, customer, countries, currency) -> list[Planned
                                       pointer=f"{pointer}/requestedDeliveryDate")
         cost = method.cost_here
         planned.append(PlannedShipment(address, method, cost, Decimal(0), given.requested_delivery_date, skus))
+    if refusal:
+        raise refusal
     return planned
+
+
+def _shipping_addresses(data, customer, countries, base) -> tuple[list[OrderAddress], CheckoutDataInvalid | None]:
+    """The shipments' addresses up to the first one refused, and its refusal. The methods are read for
+    the countries of these addresses; the refusal waits until the shipments before it are checked,
+    so that the first shipment in error is the one reported."""
+    addresses = []
+    for n, given in enumerate(data.shipments):
+        pointer = f"{base}/{n}/shippingAddress"
+        try:
+            if given.address is None:
+                raise CheckoutDataInvalid("The shipment needs a shipping address.", pointer=pointer)
+            addresses.append(order_address_from(given=given.address, customer=customer, countries=countries,
+                                                pointer=pointer))
+        except CheckoutDataInvalid as refusal:
+            return addresses, refusal
+    return addresses, None
 
 
 def _usable_method(method, cart: Cart, country: Country, pointer: str, given_id) -> ShipmentMethod:
@@ -184,6 +205,14 @@ def _assign_items(items, data: CheckoutData, base: str) -> list[list[str]]:
 
 
 def _tax_rates(items, shipments) -> TaxRates:
+    """The rates read with the items and the methods; all of them in one more query when an item
+    goes to a country the items were not read for (an address given by id names none)."""
+    read = {(i.variant.product.tax_set_id, country): rate for i in items for country, rate in i.tax_rates_here.items()}
+    read |= {(s.method.tax_set_id, country): rate for s in shipments for country, rate in s.method.tax_rates.items()}
+    country_of = {sku: s.address.country_id for s in shipments for sku in s.skus}
+    needed = {(i.variant.product.tax_set_id, country_of[i.variant.sku]) for i in items}
+    if needed <= read.keys():
+        return TaxRates({key: rate for key, rate in read.items() if rate is not None})
     return tax_rates_for(tax_set_ids={i.variant.product.tax_set_id for i in items}
                          | {s.method.tax_set_id for s in shipments})
 
@@ -230,8 +259,11 @@ def _check_stock(items, location_ids, rental: RentalInput | None) -> None:
     for group, when in ((sold, None), (rented, period)):
         if not group:
             continue
-        available = variant_availability(variant_ids=[i.variant_id for i in group], location_ids=location_ids,
-                                          period=when)
+        if rental is None:  # every item is sold, and was read with the store's stock (``_cart_items``)
+            available = {i.variant_id: availability_of(i) for i in group}
+        else:
+            available = variant_availability(variant_ids=[i.variant_id for i in group], location_ids=location_ids,
+                                              period=when)
         for item in group:
             stock = available[item.variant_id]
             if not (stock.is_never_out_of_stock or stock.backorderable) and stock.quantity < item.quantity:

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import (
-    CharField, DecimalField, Exists, OuterRef, Prefetch, Subquery, Value, prefetch_related_objects,
+    CharField, DecimalField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value, prefetch_related_objects,
 )
 
 from carts.models import Cart, CartItem
 from catalog.models import ProductOption, ProductOptionPrice, ProductTranslation
 from catalog.selectors import price_amount, tax_rate_in
+from shipping.selectors import availability_annotations
 
 
 def priced_cart_items(
     *, cart: Cart, currency: str, order_by: str = "id", locale: str = "", taxed: bool = False,
-    tax_country_id: int | None = None,
+    tax_country_id: int | None = None, tax_countries: Iterable[int] = (), stock_at: QuerySet | None = None,
 ) -> list[CartItem]:
     """The cart's items with variant and product, each with ``unit_price_here`` (its
     price in ``currency`` and the cart's price mode; None: it has none) and ``options_here``
     (its options, each with ``prices_here`` in ``currency``), and ``translated_name`` (the
     product's name in ``locale``; None: no translation). With ``taxed``, also
     ``tax_rate_here``: the rate of the product's tax set in ``tax_country_id``, else its fallback
-    rate (None: neither). One query, and one more only when an item has options."""
+    rate (None: neither). ``tax_rates_here``: the same by country pk, for each of ``tax_countries``.
+    With ``stock_at`` (a query of stock location pks), what they hold of the variant, for
+    ``shipping.selectors.availability_of``. One query, and one more only when an item has options."""
     tax_set = OuterRef("variant__product__tax_set_id")
+    tax_countries = list(dict.fromkeys(tax_countries))
     items = list(
         CartItem.objects.filter(cart=cart).select_related("variant__product")
         .annotate(
@@ -31,6 +37,9 @@ def priced_cart_items(
             translated_name=_translated_name(locale),
             tax_rate_here=(tax_rate_in(tax_set=tax_set, country_id=tax_country_id) if taxed
                            else Value(None, output_field=DecimalField())),
+            **{f"tax_rate_in_{n}": tax_rate_in(tax_set=tax_set, country_id=c) for n, c in enumerate(tax_countries)},
+            **(availability_annotations(variant=OuterRef("variant_id"), location_ids=stock_at)
+               if stock_at is not None else {}),
         )
         .order_by(order_by)
     )
@@ -40,6 +49,7 @@ def priced_cart_items(
             Prefetch("prices", queryset=ProductOptionPrice.objects.filter(currency=currency), to_attr="prices_here"))),
     )
     for item in items:
+        item.tax_rates_here = {c: getattr(item, f"tax_rate_in_{n}") for n, c in enumerate(tax_countries)}
         if not item.has_options:
             item.options_here = []
     return items

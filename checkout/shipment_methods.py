@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Subquery
 
 from carts.models import Cart
 from catalog.models import PriceMode
+from catalog.selectors import tax_rate_in
 from customers.models import Country
 from shipping.models import ShipmentMethod, ShipmentMethodPrice
 
 
-def shipment_methods_for(*, cart: Cart, currency: str, ids: Iterable[int] | None = None) -> dict[int, ShipmentMethod]:
-    """The active methods of active carriers (those with ``ids``, or all), by pk, in pk order. Two queries.
+def shipment_methods_for(*, cart: Cart, currency: str, ids: Iterable[int] | None = None,
+                         countries: Iterable[int | None] = ()) -> dict[int, ShipmentMethod]:
+    """The active methods of active carriers (those with ``ids``, or all), by pk, in pk order. One query.
 
     Each carries ``cost_here`` (its price in ``currency`` and the cart's price mode; None:
-    it has none), ``serves_store`` (it has no stores, or the cart's store among them) and
-    ``zone_country_ids`` (the countries its zones deliver to; None: it has no zones and
-    delivers everywhere).
+    it has none) and ``serves_store`` (it has no stores, or the cart's store among them); and,
+    for the ``countries`` (pks; None: no country) it is asked about, ``delivers_in`` (country
+    pk -> it has no zones, or one with the country) and ``tax_rates`` (country pk -> the rate
+    of its tax set there, else the set's fallback; None: neither). Read them with
+    ``delivers_to`` and ``tax_rate_of``.
     """
+    countries = list(dict.fromkeys(countries))
     amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
     stores = ShipmentMethod.stores.through.objects.filter(shipmentmethod_id=OuterRef("pk"))
     methods = ShipmentMethod.objects.filter(is_active=True, carrier__is_active=True)
@@ -30,16 +36,31 @@ def shipment_methods_for(*, cart: Cart, currency: str, ids: Iterable[int] | None
             cost_here=Subquery(ShipmentMethodPrice.objects.filter(method=OuterRef("pk"), currency=currency)
                                .order_by().values(amount)[:1]),
             serves_store=~Exists(stores) | Exists(stores.filter(store_id=cart.store_id)),
+            **_by_country(countries),
         ).order_by("pk")
     }
     for method in found.values():
-        method.zone_country_ids = None
-    zones = ShipmentMethod.zones.through.objects.filter(shipmentmethod_id__in=list(found))
-    for method_id, country_id in zones.values_list("shipmentmethod_id", "zone__countries"):
-        method = found[method_id]
-        method.zone_country_ids = (method.zone_country_ids or set()) | ({country_id} if country_id else set())
+        method.delivers_in = {c: getattr(method, f"delivers_in_{n}") for n, c in enumerate(countries) if c is not None}
+        method.tax_rates = {c: getattr(method, f"tax_rate_in_{n}") for n, c in enumerate(countries)}
     return found
 
 
+def _by_country(countries: list[int | None]) -> dict:
+    """A method's zones and tax rate for each country, as annotations numbered like ``countries``."""
+    zones = ShipmentMethod.zones.through.objects.filter(shipmentmethod_id=OuterRef("pk"))
+    annotations = {}
+    for n, country in enumerate(countries):
+        if country is not None:
+            annotations[f"delivers_in_{n}"] = ~Exists(zones) | Exists(zones.filter(zone__countries=country))
+        annotations[f"tax_rate_in_{n}"] = tax_rate_in(tax_set=OuterRef("tax_set_id"), country_id=country)
+    return annotations
+
+
 def delivers_to(method: ShipmentMethod, country: Country) -> bool:
-    return method.zone_country_ids is None or country.pk in method.zone_country_ids
+    """Whether ``method`` (read with ``country`` among its ``countries``) delivers there."""
+    return method.delivers_in[country.pk]
+
+
+def tax_rate_of(method: ShipmentMethod, country_id: int | None) -> Decimal | None:
+    """The rate of ``method``'s tax set in the country (read with it among its ``countries``)."""
+    return method.tax_rates[country_id]

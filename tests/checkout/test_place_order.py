@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from carts.models import Cart, CartItem
+from carts.services import cart_set_quantity
 from catalog.models import Price, Product, Store, Variant
 from checkout import placement
 from checkout.exceptions import (
     AddressNotOwned, CartIsEmpty, CartNotFound, CheckoutDataInvalid, CurrencyMismatch,
-    CustomerIdentificationMissing, IdempotencyConflict,
+    CustomerIdentificationMissing, IdempotencyConflict, OrderCannotBePlaced,
 )
 from checkout.inputs import AddressInput, CheckoutData, CustomerInput, RentalInput, ShipmentInput
 from checkout.models import CheckoutClaim, IdempotencyKey, Order
@@ -230,6 +231,13 @@ def test_a_rental_books_the_tote_in_the_zipcode_location_for_its_dates():
      "/data/attributes/shipments/0/items"),
     (dict(shipments=(ShipmentInput(address=BERLIN, method_id=1, requested_delivery_date=date(2020, 1, 1)),)),
      CheckoutDataInvalid, "/data/attributes/shipments/0/requestedDeliveryDate"),
+    (dict(shipments=(ShipmentInput(address=BERLIN, method_id=99), ShipmentInput(items=(), address=None, method_id=1))),
+     CheckoutDataInvalid, "/data/attributes/shipments/0/idShipmentMethod"),  # the first shipment in error
+    (dict(shipments=(ShipmentInput(address=None, method_id=99), ShipmentInput(items=(), address=BERLIN, method_id=1))),
+     CheckoutDataInvalid, "/data/attributes/shipments/0/shippingAddress"),
+    (dict(shipments=(ShipmentInput(address=BERLIN, method_id=1), ShipmentInput(
+        items=(), address=AddressInput(**{**BERLIN.__dict__, "iso2_code": "XX"}), method_id=99))),
+     CheckoutDataInvalid, "/data/attributes/shipments/1/shippingAddress/iso2Code"),
     (dict(billing_address=AddressInput(id="22d78681-9885-5b47-8916-42f9e72b29ff")), AddressNotOwned,
      "/data/attributes/billingAddress/id"),
     (dict(payments=(INVOICE, INVOICE)), MultiplePaymentsNotAllowed, None),
@@ -291,6 +299,12 @@ def test_not_enough_stock_is_refused_before_any_payment():
     assert not attempts(cart).exists()
 
 
+def test_backorderable_stock_lets_more_than_is_on_hand_be_ordered():
+    StockItem.objects.filter(variant__sku="112_312526171").update(backorderable=True)
+    order = place(cart_with({"112_312526171": 26})).order
+    assert order.line_items.get().quantity == 26
+
+
 def test_stock_gone_during_payment_voids_the_authorisation_and_writes_no_order(monkeypatch):
     cart = cart_with({"112_312526171": 25})
     real_pay = placement._pay
@@ -307,6 +321,24 @@ def test_stock_gone_during_payment_voids_the_authorisation_and_writes_no_order(m
     assert not Order.objects.filter(cart_uuid=cart.uuid).exists() and not Payment.objects.filter(amount=0).exists()
     assert on_hand("112_312526171") == 1
     assert Cart.objects.filter(pk=cart.pk).exists() and not CheckoutClaim.objects.exists()
+
+
+def test_a_cart_write_that_raced_past_the_claim_fails_the_placement_and_voids_the_payment(monkeypatch):
+    cart = cart_with({"112_312526171": 2})
+    orders_before = Order.objects.count()
+    real_pay = placement._pay
+
+    def pay_while_the_shopper_changes_the_cart(*args, **kwargs):
+        paid = real_pay(*args, **kwargs)
+        cart_set_quantity(cart=Cart.objects.get(pk=cart.pk), sku="112_312526171", quantity=3)
+        return paid
+
+    monkeypatch.setattr(placement, "_pay", pay_while_the_shopper_changes_the_cart)
+    with pytest.raises(OrderCannotBePlaced):
+        place(cart, checkout_data(payments=(card(),)))
+    assert attempts(cart).get().status == "voided"
+    nothing_written(cart, orders_before)
+    assert cart.items.get().quantity == 3
 
 
 def test_a_declined_card_writes_nothing_and_the_key_can_be_retried():
