@@ -237,7 +237,8 @@ def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
     codes = [v.code for v in cart.vouchers.all()] if getattr(cart, "has_vouchers", True) else []
     subtotal = sum((i.unit_price + i.unit_option_price) * i.quantity for i in inputs)
     discounts = discounts_for_cart(store=cart.store, currency=currency, price_mode=cart.price_mode,
-                                   subtotal=subtotal, voucher_codes=codes)
+                                   subtotal=subtotal, voucher_codes=codes,
+                                   shipment_methods={s.method.pk: s.method.key for s in shipments})
     totals = calculate(price_mode=cart.price_mode, items=inputs, expenses=expenses,
                        discounts=[DiscountInput(**asdict(d)) for d in discounts])
     return totals, codes

@@ -12,6 +12,7 @@ this app does not import checkout (checkout depends on it, not the reverse).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -59,30 +60,35 @@ class _Refusal:
 
 def discounts_for_cart(
     *, store: Store, currency: str, price_mode: str, subtotal: int, voucher_codes: list[str],
-    at: datetime | None = None,
+    at: datetime | None = None, shipment_methods: dict[int, str] | None = None,
 ) -> list[ApplicableDiscount]:
     """The discounts the cart gets, in the order checkout applies them.
 
     Raises VoucherNotFound for an unknown code and VoucherNotApplicable (meta: reason)
-    for a code that cannot be used on this cart.
+    for a code that cannot be used on this cart. ``shipment_methods``: as for
+    ``discounts_and_rules_for_cart``.
     """
     discounts, _ = discounts_and_rules_for_cart(store=store, currency=currency, price_mode=price_mode,
-                                                subtotal=subtotal, voucher_codes=voucher_codes, at=at)
+                                                subtotal=subtotal, voucher_codes=voucher_codes, at=at,
+                                                shipment_methods=shipment_methods)
     return discounts
 
 
 def discounts_and_rules_for_cart(
     *, store: Store, currency: str, price_mode: str, subtotal: int, voucher_codes: list[str],
-    at: datetime | None = None, with_shipment_methods: bool = True,
+    at: datetime | None = None, with_shipment_methods: bool = True, shipment_methods: dict[int, str] | None = None,
 ) -> tuple[list[ApplicableDiscount], list[CartRule]]:
     """``discounts_for_cart`` and, in the same order, the cart rule behind each discount.
 
     ``with_shipment_methods`` False: free shipping's ``method_keys`` are not read (None), for
-    pricing a cart that has no shipment yet, where they change nothing.
+    pricing a cart that has no shipment yet, where they change nothing. ``shipment_methods``
+    (pk -> key): the methods the cart ships with; free shipping's ``method_keys`` are then
+    those of them the rule names, read with the rules instead of in a query of their own.
     """
     cart = _Cart(store.pk, currency, price_mode, subtotal, at or timezone.now())
     vouchers = _vouchers_for_codes(voucher_codes)
-    rules = {rule.pk: rule for rule in _candidate_rules(cart, voucher_rule_ids={v.rule_id for v in vouchers})}
+    rules = {rule.pk: rule for rule in _candidate_rules(cart, voucher_rule_ids={v.rule_id for v in vouchers},
+                                                        method_ids=list(shipment_methods or ()))}
     chosen: dict[int, str | None] = {}  # rule pk -> the voucher code that unlocked it
     for voucher in vouchers:
         refusal = _voucher_refusal(voucher, rules[voucher.rule_id], cart)
@@ -96,10 +102,28 @@ def discounts_and_rules_for_cart(
     exclusive = [rule for rule in applied if rule.is_exclusive]
     if exclusive:
         applied = exclusive[:1]
-    if with_shipment_methods:  # only free shipping needs its methods: read them for those rules alone
-        prefetch_related_objects([rule for rule in applied if rule.kind == CartRuleKind.FREE_SHIPPING],
-                                 Prefetch("shipment_methods", queryset=ShipmentMethod.objects.only("pk", "key")))
-    return [_applicable(rule, chosen[rule.pk], with_shipment_methods) for rule in applied], applied
+    method_keys = _free_shipping_method_keys(applied, with_shipment_methods, shipment_methods)
+    return [_applicable(rule, chosen[rule.pk], method_keys.get(rule.pk)) for rule in applied], applied
+
+
+def _free_shipping_method_keys(rules: list[CartRule], with_shipment_methods: bool,
+                               shipment_methods: dict[int, str] | None) -> dict[int, frozenset[str] | None]:
+    """The keys of the methods each free shipping rule is limited to, by rule pk (None: every method)."""
+    free = [rule for rule in rules if rule.kind == CartRuleKind.FREE_SHIPPING]
+    if shipment_methods:  # read with the rules (``_candidate_rules``)
+        return {rule.pk: _named_method_keys(rule, list(shipment_methods.values())) for rule in free}
+    if not with_shipment_methods:
+        return {}
+    prefetch_related_objects(free, Prefetch("shipment_methods", queryset=ShipmentMethod.objects.only("pk", "key")))
+    return {rule.pk: frozenset(method.key for method in rule.shipment_methods.all()) or None for rule in free}
+
+
+def _named_method_keys(rule: CartRule, keys: list[str]) -> frozenset[str] | None:
+    """Those of the cart's methods (``keys``, numbered as they were read) the rule is limited to; the
+    others it names cannot match the cart's shipments. None: it names no method, so it takes every one."""
+    if not rule.names_methods:
+        return None
+    return frozenset(key for n, key in enumerate(keys) if getattr(rule, f"names_method_{n}"))
 
 
 def voucher_check(
@@ -144,12 +168,14 @@ def _vouchers_for_codes(codes: list[str]) -> list[Voucher]:
     return list(result.values())
 
 
-def _candidate_rules(cart: _Cart, *, voucher_rule_ids: set[int]) -> QuerySet[CartRule]:
+def _candidate_rules(cart: _Cart, *, voucher_rule_ids: set[int], method_ids: Sequence[int] = ()) -> QuerySet[CartRule]:
     """The automatic rules that may apply, and the rules of the given vouchers whatever their state.
 
     The cheap conditions are filtered here; ``_rule_refusal`` checks them all again on the
     rows, so that a voucher's rule can say why it does not apply. What a rule holds for the
-    cart's store and currency comes as annotations, in the same query.
+    cart's store and currency comes as annotations, in the same query; with ``method_ids``,
+    also whether it names any shipment method (``names_methods``) and each of these
+    (``names_method_<n>``, numbered like ``method_ids``).
     """
     automatic = (
         Q(requires_voucher=False, is_active=True)
@@ -164,7 +190,16 @@ def _candidate_rules(cart: _Cart, *, voucher_rule_ids: set[int]) -> QuerySet[Car
         in_store=Exists(stores.filter(store_id=cart.store_id)),
         minimum_here=Subquery(CartRuleMinimum.objects.filter(**in_currency).order_by().values("min_subtotal")[:1]),
         amount_here=Subquery(CartRuleAmount.objects.filter(**in_currency).order_by().values("amount")[:1]),
+        **_shipment_method_annotations(method_ids),
     )
+
+
+def _shipment_method_annotations(method_ids: Sequence[int]) -> dict:
+    if not method_ids:
+        return {}
+    methods = CartRule.shipment_methods.through.objects.filter(cartrule_id=OuterRef("pk"))
+    return {"names_methods": Exists(methods),
+            **{f"names_method_{n}": Exists(methods.filter(shipmentmethod_id=pk)) for n, pk in enumerate(method_ids)}}
 
 
 def _window_refusal(obj: CartRule | Voucher, at: datetime, subject: str) -> _Refusal | None:
@@ -218,15 +253,12 @@ def _voucher_refusal(voucher: Voucher, rule: CartRule, cart: _Cart) -> _Refusal 
     return _Refusal(refusal.reason, refusal.detail, {"code": voucher.code, "reason": refusal.reason, **refusal.meta})
 
 
-def _applicable(rule: CartRule, voucher_code: str | None, with_shipment_methods: bool = True) -> ApplicableDiscount:
+def _applicable(rule: CartRule, voucher_code: str | None, method_keys: frozenset[str] | None) -> ApplicableDiscount:
     value: Decimal | int = 0
-    method_keys = None
     if rule.kind == CartRuleKind.PERCENTAGE:
         value = rule.percentage
     elif rule.kind == CartRuleKind.FIXED:
         value = rule.amount_here
-    elif with_shipment_methods:
-        method_keys = frozenset(method.key for method in rule.shipment_methods.all()) or None
     return ApplicableDiscount(
         name=rule.name, kind=rule.kind, value=value, description=rule.description,
         voucher_code=voucher_code, method_keys=method_keys,

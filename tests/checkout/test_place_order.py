@@ -131,6 +131,17 @@ def test_seed_000_two_chromebooks_get_both_cart_rules_and_the_sample_totals():
     assert line.adjustments.get().unit_amounts == [3327, 3326]
 
 
+def test_free_delivery_for_other_methods_leaves_the_chosen_one_paid():
+    free = CartRule.objects.create(name="Free express delivery", kind="free_shipping", priority=1)
+    free.shipment_methods.set([2])
+    CartRuleMinimum.objects.create(rule=free, currency="EUR", min_subtotal=0)
+    standard = place(cart_with({"066_23294028": 1})).order
+    assert (standard.expense_total, standard.discount_total) == (490, 0)
+    by_express = checkout_data(shipments=(ShipmentInput(address=BERLIN, method_id=2),))
+    express = place(cart_with({"066_23294028": 1}), by_express).order
+    assert (express.expense_total, express.discount_total) == (590, 590)
+
+
 def test_a_customer_checks_out_with_address_ids_of_their_book_and_the_cart_can_be_kept():
     spencor = Customer.objects.get(email="spencor.hopkin@spryker.com", user__isnull=False)
     shopper = Shopper(customer=spencor)

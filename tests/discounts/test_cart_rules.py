@@ -9,7 +9,7 @@ import pytest
 from catalog.models import PriceMode
 from checkout.pricing import DiscountInput, DiscountKind
 from discounts.models import CartRuleKind
-from discounts.selectors import ApplicableDiscount
+from discounts.selectors import ApplicableDiscount, discounts_for_cart
 from tests.discounts.rows import NOW, discounts, make_rule, make_voucher, names
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,18 @@ def test_free_shipping_names_the_keys_of_its_methods(de, standard, express):
 def test_free_shipping_without_methods_makes_every_method_free(de, standard):
     make_rule("Free delivery", kind=CartRuleKind.FREE_SHIPPING)
     assert discounts(de)[0].method_keys is None
+
+
+def test_free_shipping_for_the_cart_s_methods_is_read_with_the_rules(de, standard, express,
+                                                                     django_assert_num_queries):
+    make_rule("Free standard delivery", kind=CartRuleKind.FREE_SHIPPING, methods=[standard], priority=1)
+    make_rule("Free delivery", kind=CartRuleKind.FREE_SHIPPING, priority=2)
+    for ships_with, keys in (([standard, express], {standard.key}), ([express], set())):
+        with django_assert_num_queries(1):
+            found = discounts_for_cart(store=de, currency="EUR", price_mode=PriceMode.GROSS, subtotal=10000,
+                                       voucher_codes=[], at=NOW,
+                                       shipment_methods={m.pk: m.key for m in ships_with})
+        assert [d.method_keys for d in found] == [frozenset(keys), None]
 
 
 # --- the minimum order value, per currency ----------------------------------------------
