@@ -59,7 +59,6 @@ class Plan:
     payment_method: PaymentMethod | None
     location_ids: list[int] | QuerySet  # stock_locations_serving: evaluated where it is used
     rental: RentalInput | None
-    cart_lines: tuple
     data: CheckoutData
 
 
@@ -86,7 +85,7 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
         cart=cart, currency=currency, price_mode=cart.price_mode, customer=shopper_customer, email=email,
         guest_name=guest_name, billing_address=billing, shipments=shipments, items=items, totals=totals,
         voucher_codes=voucher_codes, payment_method=payment_method, location_ids=location_ids, rental=data.rental,
-        cart_lines=tuple(sorted((i.variant_id, i.quantity) for i in items)), data=data,
+        data=data,
     )
 
 

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.usefixtures("shop")
 SKUS = ("066_23294028", "078_24602396", "047_26408568")
 ADDRESS = {"salutation": "Ms", "firstName": "Ada", "lastName": "Bench", "address1": "Julie-Wolfthorn-Straße",
            "address2": "1", "zipCode": "10115", "city": "Berlin", "iso2Code": "DE"}
-BUDGET = {"first item": 9, "another item": 9, "checkout-data": 5, "checkout": 43}
+BUDGET = {"first item": 8, "another item": 6, "checkout-data": 3, "checkout": 32}
+# Elsewhere than on PostgreSQL, Django's collector deletes the ordered cart (checkout.cart_disposal).
+CART_DELETION_ELSEWHERE = 6
+# Issue 7: under a third of django-oscar-api's 176 statements per guest checkout flow.
+FLOW_BUDGET = 58
 
 
 def item(sku):
@@ -53,5 +57,10 @@ def test_a_guest_checkout_stays_within_its_statement_budget(glue, mailoutbox):
         "shipment": {"idShipmentMethod": 1}}}}, **guest, **{"Idempotency-Key": str(uuid.uuid4())}))
     assert response.status_code == 201, response.json()
     assert len(mailoutbox) == 1  # the confirmation's reads are part of the checkout's budget
-    over = {step: (spent[step], BUDGET[step]) for step in BUDGET if spent[step] > BUDGET[step]}
+    budget = {**BUDGET, "checkout": BUDGET["checkout"] + (0 if connection.vendor == "postgresql"
+                                                          else CART_DELETION_ELSEWHERE)}
+    over = {step: (spent[step], budget[step]) for step in budget if spent[step] > budget[step]}
     assert not over, f"statements over budget (spent, budget): {over}; all: {spent}"
+    flow = spent["first item"] + 2 * spent["another item"] + spent["checkout-data"] + spent["checkout"]
+    if connection.vendor == "postgresql":
+        assert flow <= FLOW_BUDGET, f"{flow} statements per flow: {spent}"
