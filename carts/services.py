@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from carts.exceptions import (
@@ -31,9 +31,9 @@ from carts.exceptions import (
 )
 from carts.models import Cart, CartItem, CartVoucher
 from carts.selectors import cart_get_for_update, cart_lock_held
-from catalog.exceptions import ProductNotFound
 from catalog.models import Price, PriceMode, ProductOptionPrice, Store, Variant
-from catalog.selectors import variant_for_sale
+from catalog.selectors import price_amount, variants_for_sale
+from core.compiled import CompiledRead
 from core.money import CURRENCIES
 from discounts.selectors import voucher_check
 from shipping.exceptions import InsufficientStock
@@ -186,8 +186,7 @@ def cart_add_item(*, cart: Cart, sku: str, quantity: int) -> CartItem:
     _check_quantity(quantity)
     with _locked(cart) as locked:
         currency = locked.currency or locked.store.default_currency
-        in_cart = CartItem.objects.filter(cart=locked, variant=OuterRef("pk")).order_by().values("quantity")[:1]
-        variant = _variant_for_cart(locked, sku=sku, currency=currency, in_cart=Subquery(in_cart))
+        variant = _variant_for_cart(locked, sku=sku, currency=currency, with_quantity_in_cart=True)
         item = locked.items.filter(variant=variant).first() if variant.in_cart is not None else None
         total = quantity + (item.quantity if item else 0)
         if total > MAX_QUANTITY:
@@ -391,17 +390,35 @@ def _check_quantity(quantity) -> None:
         raise QuantityInvalid(meta={"quantity": shown, "max": MAX_QUANTITY})
 
 
-def _variant_for_cart(cart: Cart, *, sku: str, currency: str, **annotations) -> Variant:
+def _variant_for_cart(cart: Cart, *, sku: str, currency: str, with_quantity_in_cart: bool = False) -> Variant:
     """The variant on sale, if it has a price in ``currency`` and the cart's price mode, with what
-    the cart store's locations hold of it (for ``_check_stock``) and ``annotations``: one query."""
-    stock = availability_annotations(variant=OuterRef("pk"), location_ids=stock_locations_serving(store=cart.store))
-    try:
-        variant = variant_for_sale(sku=sku, priced_in=(currency, cart.price_mode), annotations={**stock, **annotations})
-    except ProductNotFound:
-        raise ItemNotAvailable(f"The product {sku!r} is not available.", meta={"sku": sku}) from None
+    the cart store's locations hold of it (for ``_check_stock``) and, ``with_quantity_in_cart``,
+    ``in_cart``: the quantity the cart holds of it (None: none). One query, compiled once."""
+    cart_id = {"cart_id": cart.pk} if with_quantity_in_cart else {}
+    found = _variants_for_cart(shape={"price_mode": cart.price_mode, "with_quantity_in_cart": with_quantity_in_cart},
+                               sku=sku, currency=currency, store_id=cart.store_id, **cart_id)
+    if not found:
+        raise ItemNotAvailable(f"The product {sku!r} is not available.", meta={"sku": sku})
+    variant = found[0]
     if variant.price_here is None:
         raise _price_missing(variant, currency)
     return variant
+
+
+def _variants_query(*, sku: str, currency: str, price_mode: str, store_id: int, with_quantity_in_cart: bool,
+                    cart_id: int | None = None) -> QuerySet[Variant]:
+    variant = OuterRef("pk")
+    annotations = {
+        "price_here": price_amount(variant=variant, currency=currency, price_mode=price_mode),
+        **availability_annotations(variant=variant, location_ids=stock_locations_serving(store=store_id)),
+    }
+    if with_quantity_in_cart:
+        in_cart = CartItem.objects.filter(cart_id=cart_id, variant=variant).order_by().values("quantity")[:1]
+        annotations["in_cart"] = Subquery(in_cart)
+    return variants_for_sale(sku=sku).annotate(**annotations).order_by("pk")[:1]
+
+
+_variants_for_cart = CompiledRead(_variants_query)
 
 
 def _check_price(cart: Cart, variant: Variant, currency: str) -> None:

@@ -2,32 +2,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from catalog.exceptions import ProductNotFound
 from catalog.models import Price, PriceMode, Product, ProductTranslation, Store, TaxRate, Variant
 
 
-def variant_for_sale(*, sku: str, with_translations: bool = False,
-                     priced_in: tuple[str, str] | None = None, annotations: dict | None = None) -> Variant:
+def variant_for_sale(*, sku: str, with_translations: bool = False) -> Variant:
     """An active variant with its product and prices (and the product's translations), by sku;
-    ProductNotFound otherwise. ``priced_in`` (currency, price mode): instead of its prices, only
-    ``price_here``, its amount in them (None: it has none), read in the same query; ``annotations``
-    are read in it too."""
-    variants = Variant.objects.select_related("product").annotate(**(annotations or {}))
-    if priced_in:
-        currency, price_mode = priced_in
-        variants = variants.annotate(price_here=price_amount(variant=OuterRef("pk"), currency=currency,
-                                                             price_mode=price_mode))
-    else:
-        variants = variants.prefetch_related("prices")
+    ProductNotFound otherwise."""
+    variants = variants_for_sale(sku=sku).prefetch_related("prices")
     if with_translations:
         variants = variants.prefetch_related("product__translations")
-    variant = variants.filter(sku=sku, is_active=True, product__is_active=True).first()
+    variant = variants.first()
     if variant is None:
         raise ProductNotFound(meta={"sku": sku})
     return variant
+
+
+def variants_for_sale(*, sku: str) -> QuerySet[Variant]:
+    """The active variant of an active product with this sku (none or one), with its product."""
+    return Variant.objects.select_related("product").filter(sku=sku, is_active=True, product__is_active=True)
 
 
 def price_amount(*, variant, currency: str, price_mode: str) -> Subquery:

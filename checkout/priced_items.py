@@ -11,6 +11,7 @@ from django.db.models import (
 from carts.models import Cart, CartItem
 from catalog.models import ProductOption, ProductOptionPrice, ProductTranslation
 from catalog.selectors import price_amount, tax_rate_in
+from core.compiled import CompiledRead
 from shipping.selectors import availability_annotations
 
 
@@ -26,13 +27,32 @@ def priced_cart_items(
     rate (None: neither). ``tax_rates_here``: the same by country pk, for each of ``tax_countries``.
     With ``stock_at`` (a query of stock location pks), what they hold of the variant, for
     ``shipping.selectors.availability_of``. One query, and one more only when an item has options."""
+    shape = {"price_mode": cart.price_mode, "order_by": order_by, "locale": locale, "taxed": taxed,
+             "tax_country_id": tax_country_id, "tax_countries": tuple(dict.fromkeys(tax_countries))}
+    if stock_at is None:  # the cart's own totals, on every cart request: compiled once
+        items = _priced_items_compiled(shape=shape, cart_id=cart.pk, currency=currency)
+    else:
+        items = list(_priced_items(**shape, cart_id=cart.pk, currency=currency, stock_at=stock_at))
+    prefetch_related_objects(
+        [item for item in items if item.has_options],
+        Prefetch("options", to_attr="options_here", queryset=ProductOption.objects.prefetch_related(
+            Prefetch("prices", queryset=ProductOptionPrice.objects.filter(currency=currency), to_attr="prices_here"))),
+    )
+    for item in items:
+        item.tax_rates_here = {c: getattr(item, f"tax_rate_in_{n}") for n, c in enumerate(shape["tax_countries"])}
+        if not item.has_options:
+            item.options_here = []
+    return items
+
+
+def _priced_items(*, cart_id: int, currency: str, price_mode: str, order_by: str, locale: str, taxed: bool,
+                  tax_country_id: int | None, tax_countries: tuple[int, ...],
+                  stock_at: QuerySet | None = None) -> QuerySet[CartItem]:
     tax_set = OuterRef("variant__product__tax_set_id")
-    tax_countries = list(dict.fromkeys(tax_countries))
-    items = list(
-        CartItem.objects.filter(cart=cart).select_related("variant__product")
+    return (
+        CartItem.objects.filter(cart_id=cart_id).select_related("variant__product")
         .annotate(
-            unit_price_here=price_amount(variant=OuterRef("variant_id"), currency=currency,
-                                         price_mode=cart.price_mode),
+            unit_price_here=price_amount(variant=OuterRef("variant_id"), currency=currency, price_mode=price_mode),
             has_options=Exists(CartItem.options.through.objects.filter(cartitem_id=OuterRef("pk"))),
             translated_name=_translated_name(locale),
             tax_rate_here=(tax_rate_in(tax_set=tax_set, country_id=tax_country_id) if taxed
@@ -43,16 +63,9 @@ def priced_cart_items(
         )
         .order_by(order_by)
     )
-    prefetch_related_objects(
-        [item for item in items if item.has_options],
-        Prefetch("options", to_attr="options_here", queryset=ProductOption.objects.prefetch_related(
-            Prefetch("prices", queryset=ProductOptionPrice.objects.filter(currency=currency), to_attr="prices_here"))),
-    )
-    for item in items:
-        item.tax_rates_here = {c: getattr(item, f"tax_rate_in_{n}") for n, c in enumerate(tax_countries)}
-        if not item.has_options:
-            item.options_here = []
-    return items
+
+
+_priced_items_compiled = CompiledRead(_priced_items)
 
 
 def _translated_name(locale: str):

@@ -22,6 +22,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from catalog.models import PriceMode, Store
+from core.compiled import CompiledRead
 from core.money import format_money
 from discounts.exceptions import VoucherNotApplicable, VoucherNotFound
 from discounts.models import CartRule, CartRuleAmount, CartRuleKind, CartRuleMinimum, Voucher
@@ -87,8 +88,10 @@ def discounts_and_rules_for_cart(
     """
     cart = _Cart(store.pk, currency, price_mode, subtotal, at or timezone.now())
     vouchers = _vouchers_for_codes(voucher_codes)
-    rules = {rule.pk: rule for rule in _candidate_rules(cart, voucher_rule_ids={v.rule_id for v in vouchers},
-                                                        method_ids=list(shipment_methods or ()))}
+    shape = {"price_mode": price_mode, "voucher_rule_ids": tuple(sorted({v.rule_id for v in vouchers})),
+             "method_ids": tuple(shipment_methods or ())}
+    rules = {rule.pk: rule for rule in _candidate_rules_read(shape=shape, store_id=store.pk, currency=currency,
+                                                             at=cart.at)}
     chosen: dict[int, str | None] = {}  # rule pk -> the voucher code that unlocked it
     for voucher in vouchers:
         refusal = _voucher_refusal(voucher, rules[voucher.rule_id], cart)
@@ -192,6 +195,16 @@ def _candidate_rules(cart: _Cart, *, voucher_rule_ids: set[int], method_ids: Seq
         amount_here=Subquery(CartRuleAmount.objects.filter(**in_currency).order_by().values("amount")[:1]),
         **_shipment_method_annotations(method_ids),
     )
+
+
+def _candidate_rules_of(*, store_id: int, currency: str, price_mode: str, at: datetime,
+                        voucher_rule_ids: tuple[int, ...], method_ids: tuple[int, ...]) -> QuerySet[CartRule]:
+    cart = _Cart(store_id=store_id, currency=currency, price_mode=price_mode, subtotal=0, at=at)
+    return _candidate_rules(cart, voucher_rule_ids=set(voucher_rule_ids), method_ids=method_ids)
+
+
+# Read on every cart request: compiled once per shape (core.compiled).
+_candidate_rules_read = CompiledRead(_candidate_rules_of)
 
 
 def _shipment_method_annotations(method_ids: Sequence[int]) -> dict:
