@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from carts.models import Cart
 from catalog.models import PriceMode
 from catalog.selectors import tax_rate_in
+from core.compiled import CompiledRead
 from customers.models import Country
 from shipping.models import ShipmentMethod, ShipmentMethodPrice
 
@@ -25,27 +26,36 @@ def shipment_methods_for(*, cart: Cart, currency: str, ids: Iterable[int] | None
     of its tax set there, else the set's fallback; None: neither). Read them with
     ``delivers_to`` and ``tax_rate_of``.
     """
-    countries = list(dict.fromkeys(countries))
-    amount = "gross_amount" if cart.price_mode == PriceMode.GROSS else "net_amount"
-    stores = ShipmentMethod.stores.through.objects.filter(shipmentmethod_id=OuterRef("pk"))
-    methods = ShipmentMethod.objects.filter(is_active=True, carrier__is_active=True)
-    if ids is not None:
-        methods = methods.filter(pk__in=[i for i in ids if isinstance(i, int)])
-    found = {
-        method.pk: method for method in methods.select_related("carrier", "tax_set").annotate(
-            cost_here=Subquery(ShipmentMethodPrice.objects.filter(method=OuterRef("pk"), currency=currency)
-                               .order_by().values(amount)[:1]),
-            serves_store=~Exists(stores) | Exists(stores.filter(store_id=cart.store_id)),
-            **_by_country(countries),
-        ).order_by("pk")
-    }
+    countries = tuple(dict.fromkeys(countries))
+    shape = {"price_mode": cart.price_mode, "countries": countries,
+             "ids": None if ids is None else tuple(i for i in ids if isinstance(i, int))}
+    found = {method.pk: method for method in _methods_read(shape=shape, currency=currency, store_id=cart.store_id)}
     for method in found.values():
         method.delivers_in = {c: getattr(method, f"delivers_in_{n}") for n, c in enumerate(countries) if c is not None}
         method.tax_rates = {c: getattr(method, f"tax_rate_in_{n}") for n, c in enumerate(countries)}
     return found
 
 
-def _by_country(countries: list[int | None]) -> dict:
+def _methods(*, currency: str, store_id: int, price_mode: str, countries: tuple[int | None, ...],
+             ids: tuple[int, ...] | None):
+    amount = "gross_amount" if price_mode == PriceMode.GROSS else "net_amount"
+    stores = ShipmentMethod.stores.through.objects.filter(shipmentmethod_id=OuterRef("pk"))
+    methods = ShipmentMethod.objects.filter(is_active=True, carrier__is_active=True)
+    if ids is not None:
+        methods = methods.filter(pk__in=ids)
+    return methods.select_related("carrier", "tax_set").annotate(
+        cost_here=Subquery(ShipmentMethodPrice.objects.filter(method=OuterRef("pk"), currency=currency)
+                           .order_by().values(amount)[:1]),
+        serves_store=~Exists(stores) | Exists(stores.filter(store_id=store_id)),
+        **_by_country(countries),
+    ).order_by("pk")
+
+
+# Read by every /checkout-data and placement: compiled once per shape (core.compiled).
+_methods_read = CompiledRead(_methods)
+
+
+def _by_country(countries: tuple[int | None, ...]) -> dict:
     """A method's zones and tax rate for each country, as annotations numbered like ``countries``."""
     zones = ShipmentMethod.zones.through.objects.filter(shipmentmethod_id=OuterRef("pk"))
     annotations = {}

@@ -22,10 +22,12 @@ import copy
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 
+MAX_SHAPES = 64  # per read
 _INT_MARKER = 2_146_000_000  # positive and inside every integer column's range: Django keeps it a parameter
 _BOUND_TYPES = (int, str, datetime)
 
@@ -47,7 +49,12 @@ class CompiledRead:
                tuple(sorted((name, type(value).__name__) for name, value in bound.items())))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = _Compiled.build(self._build, shape, bound, using)
+            compiled = _Compiled.build(self._build, shape, bound, using)
+            if compiled is None:  # the shape matches nothing (e.g. ids out of any column's range)
+                return []
+            if len(self._compiled) >= MAX_SHAPES:  # shapes may come from requests: keep a bounded few
+                del self._compiled[next(iter(self._compiled))]
+            self._compiled[key] = compiled
         return compiled.run(bound)
 
 
@@ -68,14 +75,17 @@ class _Compiled:
         self.queryset, self.compiler, self.sql, self.params, self.slots = queryset, compiler, sql, params, slots
 
     @classmethod
-    def build(cls, build: Callable[..., QuerySet], shape: dict, bound: dict, using: str) -> _Compiled:
+    def build(cls, build: Callable[..., QuerySet], shape: dict, bound: dict, using: str) -> _Compiled | None:
         connection = connections[using]
         markers = {name: _marker(n, value) for n, (name, value) in enumerate(sorted(bound.items()))}
         queryset = build(**shape, **markers).using(using)
         if queryset._iterable_class is not ModelIterable:
             raise TypeError("CompiledRead reads model instances, not values().")
         compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
         prepared = {_prepared(connection, marker): name for name, marker in markers.items()}
         slots = {n: prepared[param] for n, param in enumerate(params) if _hashable(param) and param in prepared}
         missing = set(markers) - set(slots.values())

@@ -77,3 +77,13 @@ def test_only_ints_strs_and_datetimes_are_bound():
     with pytest.raises(TypeError, match="shape"):
         read(ids=[1, 2])
     assert read(shape={"ids": (1, 2)}) == []
+
+
+def test_a_shape_that_matches_nothing_reads_nothing_and_shapes_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr("core.compiled.MAX_SHAPES", 3)
+    cart = CartFactory(guest=True)
+    read = CompiledRead(lambda *, ids, name: Cart.objects.filter(pk__in=ids, name=name))
+    assert read(shape={"ids": ()}, name=cart.name) == []  # Django knows it matches nothing: no SQL at all
+    for n in range(10):
+        assert read(shape={"ids": (cart.pk, n + 10**6)}, name=cart.name) == [cart]
+    assert len(read._compiled) == 3
