@@ -92,9 +92,9 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
 def _cart_items(cart: Cart, currency: str, data: CheckoutData, countries: dict[str, Country]) -> list[CartItem]:
     """The priced items, with their tax rates in the countries the addresses name and, without a
     rental, what the store's locations hold of them (``_check_stock``)."""
-    stock_at = stock_locations_serving(store=cart.store) if data.rental is None else None
     items = priced_cart_items(cart=cart, currency=currency, order_by="variant__sku", locale=data.locale,
-                              tax_countries=[c.pk for c in countries.values()], stock_at=stock_at)
+                              tax_countries=[c.pk for c in countries.values()],
+                              stock_of_store=cart.store_id if data.rental is None else None)
     if not items:
         raise CartIsEmpty(meta={"idCart": str(cart.uuid)})
     for item in items:

@@ -12,12 +12,12 @@ from carts.models import Cart, CartItem
 from catalog.models import ProductOption, ProductOptionPrice, ProductTranslation
 from catalog.selectors import price_amount, tax_rate_in
 from core.compiled import CompiledRead
-from shipping.selectors import availability_annotations
+from shipping.selectors import availability_annotations, stock_locations_serving
 
 
 def priced_cart_items(
     *, cart: Cart, currency: str, order_by: str = "id", locale: str = "", taxed: bool = False,
-    tax_country_id: int | None = None, tax_countries: Iterable[int] = (), stock_at: QuerySet | None = None,
+    tax_country_id: int | None = None, tax_countries: Iterable[int] = (), stock_of_store: int | None = None,
 ) -> list[CartItem]:
     """The cart's items with variant and product, each with ``unit_price_here`` (its
     price in ``currency`` and the cart's price mode; None: it has none) and ``options_here``
@@ -25,14 +25,14 @@ def priced_cart_items(
     product's name in ``locale``; None: no translation). With ``taxed``, also
     ``tax_rate_here``: the rate of the product's tax set in ``tax_country_id``, else its fallback
     rate (None: neither). ``tax_rates_here``: the same by country pk, for each of ``tax_countries``.
-    With ``stock_at`` (a query of stock location pks), what they hold of the variant, for
-    ``shipping.selectors.availability_of``. One query, and one more only when an item has options."""
+    With ``stock_of_store`` (a store pk), what the locations serving the store hold of the
+    variant, for ``shipping.selectors.availability_of``. One query (compiled once per shape:
+    ``core.compiled``), and one more only when an item has options."""
     shape = {"price_mode": cart.price_mode, "order_by": order_by, "locale": locale, "taxed": taxed,
-             "tax_country_id": tax_country_id, "tax_countries": tuple(dict.fromkeys(tax_countries))}
-    if stock_at is None:  # the cart's own totals, on every cart request: compiled once
-        items = _priced_items_compiled(shape=shape, cart_id=cart.pk, currency=currency)
-    else:
-        items = list(_priced_items(**shape, cart_id=cart.pk, currency=currency, stock_at=stock_at))
+             "tax_country_id": tax_country_id, "tax_countries": tuple(dict.fromkeys(tax_countries)),
+             "with_stock": stock_of_store is not None}
+    stock = {"store_id": stock_of_store} if stock_of_store is not None else {}
+    items = _priced_items_read(shape=shape, cart_id=cart.pk, currency=currency, **stock)
     prefetch_related_objects(
         [item for item in items if item.has_options],
         Prefetch("options", to_attr="options_here", queryset=ProductOption.objects.prefetch_related(
@@ -46,8 +46,8 @@ def priced_cart_items(
 
 
 def _priced_items(*, cart_id: int, currency: str, price_mode: str, order_by: str, locale: str, taxed: bool,
-                  tax_country_id: int | None, tax_countries: tuple[int, ...],
-                  stock_at: QuerySet | None = None) -> QuerySet[CartItem]:
+                  tax_country_id: int | None, tax_countries: tuple[int, ...], with_stock: bool,
+                  store_id: int | None = None) -> QuerySet[CartItem]:
     tax_set = OuterRef("variant__product__tax_set_id")
     return (
         CartItem.objects.filter(cart_id=cart_id).select_related("variant__product")
@@ -58,14 +58,16 @@ def _priced_items(*, cart_id: int, currency: str, price_mode: str, order_by: str
             tax_rate_here=(tax_rate_in(tax_set=tax_set, country_id=tax_country_id) if taxed
                            else Value(None, output_field=DecimalField())),
             **{f"tax_rate_in_{n}": tax_rate_in(tax_set=tax_set, country_id=c) for n, c in enumerate(tax_countries)},
-            **(availability_annotations(variant=OuterRef("variant_id"), location_ids=stock_at)
-               if stock_at is not None else {}),
+            **(availability_annotations(variant=OuterRef("variant_id"),
+                                        location_ids=stock_locations_serving(store=store_id))
+               if with_stock else {}),
         )
         .order_by(order_by)
     )
 
 
-_priced_items_compiled = CompiledRead(_priced_items)
+# Read on every cart request and by placement: compiled once per shape.
+_priced_items_read = CompiledRead(_priced_items)
 
 
 def _translated_name(locale: str):

@@ -14,6 +14,8 @@ for each different shape. Bound ones (ints, strs, aware datetimes) are only ever
 with columns: the builder must not look at them otherwise, since it sees markers in their
 place. A builder that uses one in a pattern or a slice, where it would not be sent as a
 parameter of its own, is refused when it is first compiled, so a test of the read finds it.
+The builder must depend on its arguments alone: whatever else it reads (the clock, settings,
+the database) is compiled into the SQL once and for all.
 """
 
 from __future__ import annotations
