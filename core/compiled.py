@@ -21,6 +21,7 @@ the database) is compiled into the SQL once and for all.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -41,6 +42,7 @@ class CompiledRead:
     def __init__(self, build: Callable[..., QuerySet]):
         self._build = build
         self._compiled: dict[tuple, _Compiled] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, *, shape: dict | None = None, using: str = "default", **bound) -> list:
         shape = shape or {}
@@ -54,9 +56,10 @@ class CompiledRead:
             compiled = _Compiled.build(self._build, shape, bound, using)
             if compiled is None:  # the shape matches nothing (e.g. ids out of any column's range)
                 return []
-            if len(self._compiled) >= MAX_SHAPES:  # shapes may come from requests: keep a bounded few
-                del self._compiled[next(iter(self._compiled))]
-            self._compiled[key] = compiled
+            with self._lock:  # threaded servers and tests share it
+                if len(self._compiled) >= MAX_SHAPES:  # shapes may come from requests: keep a bounded few
+                    del self._compiled[next(iter(self._compiled))]
+                self._compiled[key] = compiled
         return compiled.run(bound)
 
 
