@@ -55,18 +55,12 @@ def cart_get(*, uuid, customer=None, anonymous_id: str | None = None) -> Cart:
     return cart
 
 
-def cart_find(*, uuid, customer=None, anonymous_id: str | None = None, annotations: dict | None = None,
-              lock: bool = False) -> Cart:
-    """The owner's cart with this uuid and its store, nothing prefetched, with ``annotations`` if
-    given; CartNotFound for a malformed uuid or someone else's cart. ``lock``: read as
-    ``cart_get_for_update`` reads it (inside ``transaction.atomic``), so that the cart services
-    called next in the same transaction take it as it is (``cart_lock_held``)."""
+def owned_carts(*, customer=None, anonymous_id: str | None = None, lock: bool = False) -> QuerySet[Cart]:
+    """The owner's carts (``customer`` may be a pk) with their store, none without an owner;
+    ``lock``: locked and with ``has_vouchers``, as ``cart_get_for_update`` reads a cart."""
     owns = owner_filter(customer=customer, anonymous_id=anonymous_id)
     carts = _locking() if lock else Cart.objects.select_related("store")
-    cart = carts.annotate(**(annotations or {})).filter(uuid=_parse_uuid(uuid), **owns).first() if owns else None
-    if cart is None:
-        raise CartNotFound(meta={"idCart": str(uuid)})
-    return _locked_now(cart) if lock else cart
+    return carts.filter(**owns) if owns is not None else carts.none()
 
 
 def cart_get_for_update(*, pk: int) -> Cart:
@@ -83,7 +77,7 @@ def cart_get_for_update(*, pk: int) -> Cart:
 
 
 def cart_lock_held(cart: Cart) -> bool:
-    """Whether ``cart_find(lock=True)`` read ``cart`` in the transaction that is open now."""
+    """Whether ``cart`` was read locked in the transaction open now (``cart_mark_locked``)."""
     return connection.in_atomic_block and getattr(cart, "locked_in", None) is connection.atomic_blocks[0]
 
 
@@ -93,7 +87,8 @@ def _locking() -> QuerySet[Cart]:
             .annotate(has_vouchers=Exists(vouchers)))
 
 
-def _locked_now(cart: Cart) -> Cart:
+def cart_mark_locked(cart: Cart) -> Cart:
+    """``cart``, noted as read locked (``owned_carts(lock=True)``) in the transaction open now."""
     # The outermost atomic block names the transaction: a lock taken in an earlier one is gone.
     cart.locked_in = connection.atomic_blocks[0] if connection.in_atomic_block else None
     return cart

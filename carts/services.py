@@ -376,7 +376,7 @@ def _merge_one(guest: Cart, *, into: Cart, customer) -> Cart:
 @contextmanager
 def _locked(cart: Cart) -> Iterator[Cart]:
     """The cart, locked, in the transaction the service writes in: the caller's, when the caller
-    read it locked in it (``cart_find(lock=True)``; no savepoint: a refusal fails the caller's
+    read it locked in it (``owned_carts(lock=True)``, ``cart_mark_locked``; no savepoint: a refusal fails the caller's
     transaction whole), else one of its own (a savepoint inside the caller's)."""
     held = cart_lock_held(cart)
     with transaction.atomic(savepoint=not held):

@@ -7,9 +7,11 @@ from checkout.models import CheckoutClaim
 from checkout.placement import CLAIM_TIMEOUT
 
 
-def live_claims(*, cart_uuid):
-    """The claim of a placement running now on the cart (``cart_uuid`` may be an ``OuterRef``)."""
-    return CheckoutClaim.objects.filter(cart_uuid=cart_uuid, claimed_at__gte=timezone.now() - CLAIM_TIMEOUT)
+def live_claims(*, cart_uuid, since=None):
+    """The claim of a placement running now on the cart (``cart_uuid`` may be an ``OuterRef``):
+    one taken since ``since`` (by default ``CLAIM_TIMEOUT`` ago)."""
+    since = since if since is not None else timezone.now() - CLAIM_TIMEOUT
+    return CheckoutClaim.objects.filter(cart_uuid=cart_uuid, claimed_at__gte=since)
 
 
 def cart_claimed(*, cart_uuid) -> bool:

@@ -15,13 +15,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from carts.models import Cart, CartItem
-from carts.selectors import cart_find, owner_filter
+from carts.exceptions import CartNotFound
+from carts.selectors import cart_mark_locked, owned_carts, owner_filter
 from carts.services import cart_add_item, cart_merge_guest, cart_start_with_item
 from catalog.models import Store
 from checkout.cart_claims import cart_claimed, cart_ensure_unclaimed, live_claims
+from checkout.placement import CLAIM_TIMEOUT
+from core.compiled import CompiledRead
+from core.identifiers import parse_uuid
 from core.locks import name_lock
 
 GUEST_CART_NAME = "Shopping cart"
@@ -34,13 +39,31 @@ def cart_editable(*, cart: Cart) -> Cart:
 
 
 def editable_cart_find(*, uuid, customer=None, anonymous_id: str | None = None, lock: bool = False) -> Cart:
-    """The owner's cart (``cart_find``) if it may change now, read with its claim in one query;
-    CartNotFound or CheckoutInProgress (409) otherwise. ``lock``: locked for the cart services
-    called next in the same transaction, which then need not read it again."""
-    cart = cart_find(uuid=uuid, customer=customer, anonymous_id=anonymous_id, lock=lock,
-                     annotations={"claimed": Exists(live_claims(cart_uuid=OuterRef("uuid")))})
+    """The owner's cart (``owned_carts``) if it may change now, read with its claim in one query
+    (compiled once: ``core.compiled``); CartNotFound or CheckoutInProgress (409) otherwise.
+    ``lock``: locked for the cart services called next in the same transaction, which then need
+    not read it again."""
+    key = parse_uuid(uuid)
+    owner = {"customer": customer.pk} if customer is not None else {"anonymous_id": (anonymous_id or "").strip()}
+    if key is None or not next(iter(owner.values())):
+        raise CartNotFound(meta={"idCart": str(uuid)})
+    found = _carts_with_claim(shape={"lock": lock}, uuid=key, claims_since=timezone.now() - CLAIM_TIMEOUT, **owner)
+    if not found:
+        raise CartNotFound(meta={"idCart": str(uuid)})
+    cart = cart_mark_locked(found[0]) if lock else found[0]
     cart_ensure_unclaimed(cart=cart, claimed=cart.claimed)
     return cart
+
+
+def _cart_with_claim(*, uuid, claims_since, lock: bool, customer: int | None = None,
+                     anonymous_id: str | None = None) -> QuerySet[Cart]:
+    claimed = Exists(live_claims(cart_uuid=OuterRef("uuid"), since=claims_since))
+    carts = owned_carts(customer=customer, anonymous_id=anonymous_id, lock=lock)
+    return carts.annotate(claimed=claimed).filter(uuid=uuid).order_by("pk")[:1]
+
+
+# Read by every Glue cart write: compiled once per shape.
+_carts_with_claim = CompiledRead(_cart_with_claim)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ SQL with the real values; Django's own iterable turns the rows into model instan
 
 The builder takes two kinds of arguments. ``shape`` ones may change the SQL itself (a price
 mode picking a column, the length of a list, None): the queryset is built and compiled again
-for each different shape. Bound ones (ints, strs, aware datetimes) are only ever compared
+for each different shape. Bound ones (ints, strs, aware datetimes, uuids) are only ever compared
 with columns: the builder must not look at them otherwise, since it sees markers in their
 place. A builder that uses one in a pattern or a slice, where it would not be sent as a
 parameter of its own, is refused when it is first compiled, so a test of the read finds it.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -32,7 +33,7 @@ from django.db.models.query import ModelIterable
 
 MAX_SHAPES = 64  # per read
 _INT_MARKER = 2_146_000_000  # positive and inside every integer column's range: Django keeps it a parameter
-_BOUND_TYPES = (int, str, datetime)
+_BOUND_TYPES = (int, str, datetime, uuid.UUID)
 
 
 class CompiledRead:
@@ -48,7 +49,7 @@ class CompiledRead:
         shape = shape or {}
         refused = [name for name, value in bound.items() if not _is_bound(value)]
         if refused:
-            raise TypeError(f"CompiledRead binds ints, strs and datetimes; {refused} belong to the shape.")
+            raise TypeError(f"CompiledRead binds ints, strs, datetimes and uuids; {refused} belong to the shape.")
         key = (connections[using].vendor, using, tuple(sorted(shape.items())),
                tuple(sorted((name, type(value).__name__) for name, value in bound.items())))
         compiled = self._compiled.get(key)
@@ -72,6 +73,8 @@ def _marker(n: int, value):
         return _INT_MARKER + n
     if isinstance(value, str):
         return f"\ue000bound-{n}\ue000"
+    if isinstance(value, uuid.UUID):
+        return uuid.UUID(int=n + 1)
     return datetime(1901, 1, 1, 0, 0, 0, n + 1, tzinfo=timezone.utc)
 
 
@@ -110,8 +113,11 @@ class _Compiled:
 
 
 def _prepared(connection, value):
+    """The value as Django sends it for a column of its type (``Field.get_db_prep_value``)."""
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, uuid.UUID) and not connection.features.has_native_uuid_field:
+        return value.hex
     return value
 
 

@@ -56,6 +56,13 @@ def test_each_shape_is_built_once():
     assert build.calls == 2
 
 
+def test_uuids_are_bound_as_the_database_stores_them():
+    cart, other = CartFactory(guest=True), CartFactory(guest=True)
+    read = CompiledRead(lambda *, uuid: Cart.objects.filter(uuid=uuid))
+    assert read(uuid=cart.uuid) == [cart]
+    assert read(uuid=other.uuid) == [other]
+
+
 def test_ints_and_datetimes_are_bound_too():
     cart, other = CartFactory(guest=True), CartFactory(guest=True)
     item = CartItemFactory(cart=cart, variant=VariantFactory(product=ProductFactory()))
