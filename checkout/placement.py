@@ -25,11 +25,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from carts.models import Cart, CartVoucher
-from carts.selectors import owner_filter
+from carts.selectors import owned_carts, owner_filter
 from checkout.cart_disposal import cart_dispose
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
 from checkout.models import CheckoutClaim, Order
+from core.compiled import CompiledRead
 from core.fsm_log import state_logs_batched
 from core.identifiers import parse_uuid
 from checkout.idempotency import idempotency_begin, idempotency_complete, idempotency_forget
@@ -140,8 +141,7 @@ def _pending_redirect(order: Order) -> str:
 def _prepare(cart_uuid, shopper: Shopper, data: CheckoutData, *, token: str) -> Plan:
     """No transaction: the claim (one atomic upsert) keeps other placements of the cart out, and
     the rest only reads. A refusal releases the claim."""
-    cart = _cart(Cart.objects.annotate(has_vouchers=Exists(CartVoucher.objects.filter(cart=OuterRef("pk")))),
-                 cart_uuid, shopper)
+    cart = _cart(cart_uuid, shopper, lock=False)
     _claim(cart, token)
     try:
         return plan_checkout(cart=cart, shopper_customer=shopper.customer, data=data)
@@ -150,11 +150,25 @@ def _prepare(cart_uuid, shopper: Shopper, data: CheckoutData, *, token: str) -> 
         raise
 
 
-def _cart(carts, cart_uuid, shopper: Shopper) -> Cart:
-    cart = carts.select_related("store").filter(uuid=parse_uuid(cart_uuid), **shopper.owns()).first()
-    if cart is None:
+def _cart(cart_uuid, shopper: Shopper, *, lock: bool) -> Cart:
+    """The shopper's cart with its store and ``has_vouchers``; ``lock``: locked (in a transaction).
+    A compiled read (``core.compiled``): placement reads it twice."""
+    key = parse_uuid(cart_uuid)
+    owner = {"customer": shopper.customer.pk} if shopper.customer else {"anonymous_id": shopper.anonymous_id}
+    found = _shopper_carts(shape={"lock": lock}, uuid=key, **owner) if key is not None else []
+    if not found:
         raise CartNotFound(meta={"idCart": str(cart_uuid)})
-    return cart
+    return found[0]
+
+
+def _shopper_cart(*, uuid, lock: bool, customer: int | None = None, anonymous_id: str | None = None):
+    carts = owned_carts(customer=customer, anonymous_id=anonymous_id, lock=lock)
+    if not lock:  # a locked read has it already
+        carts = carts.annotate(has_vouchers=Exists(CartVoucher.objects.filter(cart=OuterRef("pk"))))
+    return carts.filter(uuid=uuid).order_by("pk")[:1]
+
+
+_shopper_carts = CompiledRead(_shopper_cart)
 
 
 def _claim(cart: Cart, token: str) -> None:
@@ -193,7 +207,7 @@ def _pay(plan: Plan, data: CheckoutData, *, key: str | None) -> tuple[PaymentAtt
 def _finalize(plan: Plan, attempt, authorization, *, token: str, key: str | None, shopper: Shopper,
               keep_cart: bool) -> PlacementResult:
     with transaction.atomic(), state_logs_batched():
-        cart = _cart(Cart.objects.select_for_update(of=("self",)), plan.cart.uuid, shopper)
+        cart = _cart(plan.cart.uuid, shopper, lock=True)
         # Releasing the claim proves it was still ours (a stale claim may have been taken over).
         if not CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).delete()[0]:
             raise CheckoutInProgress()
