@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 
 from carts.models import Cart, CartItem, CartVoucher
+from carts.services import carts_touch
 from core.admin_display import WithRelatedMixin
 
 
@@ -66,8 +67,31 @@ class CartAdmin(admin.ModelAdmin):
         return obj.expires_at() if obj.updated_at else None
 
 
+class TouchesItsCart:
+    """Staff writes to a cart's items or vouchers bump the cart, as the cart services do, so that
+    a checkout running on it notices the change (``carts.services.carts_touch``)."""
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("cart") if change else None
+        super().save_model(request, obj, form, change)
+        carts_touch(cart_ids=[obj.cart_id, getattr(before, "pk", before)])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # an item's options
+        carts_touch(cart_ids=[form.instance.cart_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        carts_touch(cart_ids=[obj.cart_id])
+
+    def delete_queryset(self, request, queryset):
+        cart_ids = list(queryset.values_list("cart_id", flat=True))
+        super().delete_queryset(request, queryset)
+        carts_touch(cart_ids=cart_ids)
+
+
 @admin.register(CartItem)
-class CartItemAdmin(admin.ModelAdmin):
+class CartItemAdmin(TouchesItsCart, admin.ModelAdmin):
     list_display = ("__str__", "cart", "variant", "quantity", "updated_at")
     search_fields = ("variant__sku", "cart__reference", "cart__customer__email", "cart__anonymous_id")
     list_filter = ("cart__store",)
@@ -77,7 +101,7 @@ class CartItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(CartVoucher)
-class CartVoucherAdmin(admin.ModelAdmin):
+class CartVoucherAdmin(TouchesItsCart, admin.ModelAdmin):
     list_display = ("code", "cart", "created_at")
     search_fields = ("code", "cart__reference", "cart__customer__email", "cart__anonymous_id")
     list_select_related = ("cart",)

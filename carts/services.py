@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from carts.exceptions import (
     MAX_QUANTITY,
@@ -115,6 +116,13 @@ def cart_edit(
 def cart_delete(*, cart: Cart) -> None:
     with _locked(cart) as locked:
         locked.delete()
+
+
+def carts_touch(*, cart_ids) -> None:
+    """Note that these carts changed now, as every cart service does by saving the cart: a
+    placement running on one of them then refuses to place what the shopper no longer has
+    (``checkout.placement``). For writes made to a cart's rows without a service (the admin)."""
+    Cart.objects.filter(pk__in={pk for pk in cart_ids if pk is not None}).update(updated_at=timezone.now())
 
 
 def cart_get_or_create_by_reference(

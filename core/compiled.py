@@ -32,7 +32,8 @@ from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 
 MAX_SHAPES = 64  # per read
-_INT_MARKER = 2_146_000_000  # positive and inside every integer column's range: Django keeps it a parameter
+_INT_MARKER = 2_146_000_000  # inside integer and big integer columns' range, so Django keeps it a parameter;
+# an int compared with a small integer column must be part of the shape
 _BOUND_TYPES = (int, str, datetime, uuid.UUID)
 
 
@@ -53,6 +54,9 @@ class CompiledRead:
         key = (connections[using].vendor, using, tuple(sorted(shape.items())),
                tuple(sorted((name, type(value).__name__) for name, value in bound.items())))
         compiled = self._compiled.get(key)
+        if compiled is not None and len(self._compiled) >= MAX_SHAPES:
+            with self._lock:  # the least recently used shape goes first when the read is full
+                self._compiled[key] = self._compiled.pop(key, compiled)
         if compiled is None:
             compiled = _Compiled.build(self._build, shape, bound, using)
             if compiled is None:  # the shape matches nothing (e.g. ids out of any column's range)

@@ -94,3 +94,21 @@ def test_a_shape_that_matches_nothing_reads_nothing_and_shapes_kept_are_bounded(
     for n in range(10):
         assert read(shape={"ids": (cart.pk, n + 10**6)}, name=cart.name) == [cart]
     assert len(read._compiled) == 3
+
+
+def test_the_least_recently_used_shape_goes_first(monkeypatch):
+    monkeypatch.setattr("core.compiled.MAX_SHAPES", 3)
+    VariantFactory(sku="PHONE")
+    build = Counted(lambda *, sku, shape_number: Variant.objects.filter(sku=sku))
+    read = CompiledRead(build)
+
+    def use(shape_number):
+        assert len(read(shape={"shape_number": shape_number}, sku="PHONE")) == 1
+
+    for n in (1, 2, 3, 1, 4):  # full at 3; 1 is used again, so 2 goes when 4 comes
+        use(n)
+    assert build.calls == 4
+    use(1)
+    assert build.calls == 4
+    use(2)
+    assert build.calls == 5
