@@ -71,14 +71,10 @@ class TouchesItsCart:
     """Staff writes to a cart's items or vouchers bump the cart, as the cart services do, so that
     a checkout running on it notices the change (``carts.services.carts_touch``)."""
 
-    def save_model(self, request, obj, form, change):
-        before = form.initial.get("cart") if change else None
-        super().save_model(request, obj, form, change)
-        carts_touch(cart_ids=[obj.cart_id, getattr(before, "pk", before)])
-
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)  # an item's options
-        carts_touch(cart_ids=[form.instance.cart_id])
+        # After the row and its options are saved; a row moved to another cart changes both.
+        super().save_related(request, form, formsets, change)
+        carts_touch(cart_ids=[form.instance.cart_id, form.initial.get("cart") if change else None])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

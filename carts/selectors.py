@@ -30,6 +30,15 @@ def owner_filter(*, customer=None, anonymous_id: str | None = None) -> dict | No
     return None
 
 
+def owner_key(*, customer=None, anonymous_id: str | None = None) -> dict | None:
+    """``owner_filter`` as the values it compares, for ``owned_carts`` in a compiled read: the
+    customer's pk, or the guest id; None when no owner is given."""
+    if customer is not None:
+        return {"customer": customer.pk}
+    anonymous_id = (anonymous_id or "").strip()
+    return {"anonymous_id": anonymous_id} if anonymous_id else None
+
+
 def carts_for(*, customer=None, anonymous_id: str | None = None) -> QuerySet[Cart]:
     """The owner's carts, newest first, with store, items, their variants and the vouchers prefetched."""
     owns = owner_filter(customer=customer, anonymous_id=anonymous_id)

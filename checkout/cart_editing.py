@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from carts.models import Cart, CartItem
 from carts.exceptions import CartNotFound
-from carts.selectors import cart_mark_locked, owned_carts, owner_filter
+from carts.selectors import cart_mark_locked, owned_carts, owner_filter, owner_key
 from carts.services import cart_add_item, cart_merge_guest, cart_start_with_item
 from catalog.models import Store
 from checkout.cart_claims import cart_claimed, cart_ensure_unclaimed, live_claims
@@ -38,27 +38,24 @@ def cart_editable(*, cart: Cart) -> Cart:
     return cart
 
 
-def editable_cart_find(*, uuid, customer=None, anonymous_id: str | None = None, lock: bool = False) -> Cart:
-    """The owner's cart (``owned_carts``) if it may change now, read with its claim in one query
-    (compiled once: ``core.compiled``); CartNotFound or CheckoutInProgress (409) otherwise.
-    ``lock``: locked for the cart services called next in the same transaction, which then need
-    not read it again."""
-    key = parse_uuid(uuid)
-    owner = {"customer": customer.pk} if customer is not None else {"anonymous_id": (anonymous_id or "").strip()}
-    if key is None or not next(iter(owner.values())):
-        raise CartNotFound(meta={"idCart": str(uuid)})
-    found = _carts_with_claim(shape={"lock": lock}, uuid=key, claims_since=timezone.now() - CLAIM_TIMEOUT, **owner)
+def editable_cart_find(*, uuid, customer=None, anonymous_id: str | None = None) -> Cart:
+    """The owner's cart (``owned_carts``) if it may change now, read locked with its claim in one
+    query (compiled once: ``core.compiled``; call inside a transaction): the cart services called
+    next in the same transaction need not read it again. CartNotFound or CheckoutInProgress (409)
+    otherwise."""
+    key, owner = parse_uuid(uuid), owner_key(customer=customer, anonymous_id=anonymous_id)
+    found = _carts_with_claim(uuid=key, claims_since=timezone.now() - CLAIM_TIMEOUT, **owner) if key and owner else []
     if not found:
         raise CartNotFound(meta={"idCart": str(uuid)})
-    cart = cart_mark_locked(found[0]) if lock else found[0]
+    cart = cart_mark_locked(found[0])
     cart_ensure_unclaimed(cart=cart, claimed=cart.claimed)
     return cart
 
 
-def _cart_with_claim(*, uuid, claims_since, lock: bool, customer: int | None = None,
+def _cart_with_claim(*, uuid, claims_since, customer: int | None = None,
                      anonymous_id: str | None = None) -> QuerySet[Cart]:
     claimed = Exists(live_claims(cart_uuid=OuterRef("uuid"), since=claims_since))
-    carts = owned_carts(customer=customer, anonymous_id=anonymous_id, lock=lock)
+    carts = owned_carts(customer=customer, anonymous_id=anonymous_id, lock=True)
     return carts.annotate(claimed=claimed).filter(uuid=uuid).order_by("pk")[:1]
 
 
@@ -71,7 +68,7 @@ def editable_cart_locked(*, uuid, customer=None, anonymous_id: str | None = None
     """``editable_cart_find`` in a transaction that the block runs in: the cart services the block
     calls take the cart as it was read, locked, instead of reading it again."""
     with transaction.atomic():
-        yield editable_cart_find(uuid=uuid, customer=customer, anonymous_id=anonymous_id, lock=True)
+        yield editable_cart_find(uuid=uuid, customer=customer, anonymous_id=anonymous_id)
 
 
 def guest_cart_add_item(*, anonymous_id: str, store: Store, sku: str, quantity: int) -> CartItem:

@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from carts.models import Cart, CartVoucher
-from carts.selectors import owned_carts, owner_filter
+from carts.selectors import owned_carts, owner_filter, owner_key
 from checkout.cart_disposal import cart_dispose
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
@@ -153,9 +153,8 @@ def _prepare(cart_uuid, shopper: Shopper, data: CheckoutData, *, token: str) -> 
 def _cart(cart_uuid, shopper: Shopper, *, lock: bool) -> Cart:
     """The shopper's cart with its store and ``has_vouchers``; ``lock``: locked (in a transaction).
     A compiled read (``core.compiled``): placement reads it twice."""
-    key = parse_uuid(cart_uuid)
-    owner = {"customer": shopper.customer.pk} if shopper.customer else {"anonymous_id": shopper.anonymous_id}
-    found = _shopper_carts(shape={"lock": lock}, uuid=key, **owner) if key is not None else []
+    key, owner = parse_uuid(cart_uuid), owner_key(customer=shopper.customer, anonymous_id=shopper.anonymous_id)
+    found = _shopper_carts(shape={"lock": lock}, uuid=key, **owner) if key and owner else []
     if not found:
         raise CartNotFound(meta={"idCart": str(cart_uuid)})
     return found[0]

@@ -15,7 +15,7 @@ from tests.factories import CartFactory
 def test_a_lock_counts_in_the_transaction_that_took_it_and_not_after():
     cart = CartFactory(guest=True, name="Mine")
     with transaction.atomic():
-        found = editable_cart_find(uuid=cart.uuid, anonymous_id=cart.anonymous_id, lock=True)
+        found = editable_cart_find(uuid=cart.uuid, anonymous_id=cart.anonymous_id)
         assert cart_lock_held(found)
         with transaction.atomic():  # a service's block inside the same transaction
             assert cart_lock_held(found)
@@ -28,7 +28,7 @@ def test_a_lock_counts_in_the_transaction_that_took_it_and_not_after():
 def test_a_service_given_a_cart_locked_earlier_reads_it_again():
     cart = CartFactory(guest=True, name="Mine")
     with transaction.atomic():
-        stale = editable_cart_find(uuid=cart.uuid, anonymous_id=cart.anonymous_id, lock=True)
+        stale = editable_cart_find(uuid=cart.uuid, anonymous_id=cart.anonymous_id)
     Cart.objects.filter(pk=cart.pk).update(name="Changed meanwhile")
     kept = cart_update(cart=stale)  # no new name: the cart's own, as it is now
     assert kept is not stale and kept.name == "Changed meanwhile"
