@@ -187,6 +187,14 @@ class Payment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
         self.captured_amount = self.amount
 
     @fsm_log_by
+    @transition(field=state, source=[S.CHECKOUT, S.PROCESSING, S.PENDING, S.VOID], target=S.COMPLETED,
+                custom={"admin": False})
+    def confirm(self, by=None):
+        """The provider's signed word that it took the money (a redirect payment). A fact, recorded even on a
+        payment the shop voided meanwhile (its order canceled): the money is then owed to the customer."""
+        self.captured_amount = self.amount
+
+    @fsm_log_by
     @transition(field=state, source=[S.CHECKOUT, S.PROCESSING, S.PENDING], target=S.FAILED, custom={"admin": False})
     def failure(self, by=None):
         pass
