@@ -74,6 +74,10 @@ class CreditCard(models.Model):
     month = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     name = models.CharField("name on card", max_length=255, blank=True)
+    provider_token = models.CharField(
+        max_length=255, blank=True,
+        help_text="The provider's token for the card, which it charges later (Spree's payment profile).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -227,6 +227,26 @@ def test_a_redirect_payment_confirmed_after_cancel_stale_orders_is_recorded_as_m
     assert (order.payment_state, order.payment_total) == ("credit_owed", order.grand_total)
 
 
+def test_the_declining_test_card_is_declined_and_nothing_is_placed(glue):
+    cart = guest_cart("047_26408568")
+    body = seed_000_checkout(cart)
+    body["data"]["attributes"]["payments"] = [{
+        "paymentProviderName": "DummyPayment", "paymentMethodName": "credit card",
+        "dummyPaymentCreditCard": {"cardType": "visa", "cardNumber": "4000000000000002", "nameOnCard": "Spencor Hopkin",
+                                   "cardExpiresMonth": "01", "cardExpiresYear": "2035", "cardSecurityCode": "123"}}]
+    stock = list(StockItem.objects.order_by("pk").values_list("count_on_hand", flat=True))
+
+    response = glue.post("/checkout", body, **GUEST)
+
+    assert response.status_code == 402
+    assert response.json() == {"errors": [{
+        "status": "402", "code": "payment_declined",
+        "detail": "The payment was declined. Please use another card or payment method.",
+        "source": {"pointer": "/data/attributes/payments/0"}, "meta": {"reason": "card_declined"}}]}
+    assert not Order.objects.filter(cart_uuid=cart.uuid).exists() and Cart.objects.filter(pk=cart.pk).exists()
+    assert list(StockItem.objects.order_by("pk").values_list("count_on_hand", flat=True)) == stock
+
+
 def test_include_orders_and_order_shipments_embeds_them_as_the_seed_shows(glue):
     cart = guest_cart("066_23294028")
     response = glue.post("/checkout?include=orders,order-shipments", seed_000_checkout(cart), **GUEST)
