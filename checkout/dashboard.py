@@ -1,6 +1,6 @@
 """What needs the shop staff's attention, for the admin index: today's orders and revenue per
-store, orders waiting for payment, shipments ready to ship and low stock — each with the
-changelist filter that lists exactly those rows.
+store, orders waiting for payment, money owed to customers, shipments ready to ship and low
+stock — each with the changelist filter that lists exactly those rows.
 
 A selector: reads only, a handful of aggregate queries however many orders there are.
 """
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from catalog.models import Store
 from checkout.models import Order, OrderPaymentState, OrderState
+from checkout.selectors import order_credit_owed, orders_owing_credit
 from core.money import format_money
 from shipping.models import Shipment, ShipmentState
 from shipping.selectors import stock_items_low
@@ -46,6 +47,7 @@ class Tile:
 class Dashboard:
     today: list[StoreDay]
     awaiting_payment: Tile
+    credit_owed: Tile
     ready_to_ship: Tile
     low_stock: Tile
     low_stock_threshold: int
@@ -93,6 +95,18 @@ def _awaiting_payment() -> Tile:
     )
 
 
+def _credit_owed() -> Tile:
+    """Orders owing their customer money (e.g. a payment confirmed after the cancel): refund it or resume the order."""
+    orders = orders_owing_credit()
+    first = orders.order_by("updated_at", "pk")[:5]
+    return Tile(
+        title="Money owed to customers", count=orders.count(), note="refund, or resume a canceled order",
+        url=_changelist(Order, payment_state__exact=OrderPaymentState.CREDIT_OWED),
+        rows=[(f"{o} ({o.get_state_display().lower()}) — {format_money(order_credit_owed(o), o.currency)} to refund",
+               reverse("admin:checkout_order_change", args=[o.pk])) for o in first],
+    )
+
+
 def _ready_to_ship() -> Tile:
     shipments = Shipment.objects.filter(state=ShipmentState.READY)
     first = shipments.select_related("order", "method__carrier").order_by("created_at")[:5]
@@ -118,5 +132,5 @@ def _low_stock(threshold: int) -> Tile:
 def shop_dashboard() -> Dashboard:
     """The admin index's panel. The threshold of low stock is settings.LOW_STOCK_THRESHOLD."""
     threshold = settings.LOW_STOCK_THRESHOLD
-    return Dashboard(today=_today_per_store(), awaiting_payment=_awaiting_payment(),
+    return Dashboard(today=_today_per_store(), awaiting_payment=_awaiting_payment(), credit_owed=_credit_owed(),
                      ready_to_ship=_ready_to_ship(), low_stock=_low_stock(threshold), low_stock_threshold=threshold)

@@ -7,6 +7,10 @@
                                 asked of its provider minutes ago (the process died during the
                                 call or before recording it) → reported only: whether the money
                                 moved is for staff to check with the provider
+    money owed to customers     orders whose customer is owed money back (payment_state
+                                credit_owed), e.g. a redirect payment the provider confirmed
+                                after its order was canceled → reported only: refunding it or
+                                resuming the order is for staff to decide, on the order page
     orders stuck in checkout    orders idle in a checkout step (cart … confirm); those holding
                                 stock give it back (they are never deleted)
     reservations past their time
@@ -34,6 +38,7 @@ from django.utils import timezone
 
 from checkout.models import CHECKOUT_STEPS, CheckoutClaim, Order, OrderState
 from checkout.placement import CLAIM_TIMEOUT
+from checkout.selectors import order_credit_owed, orders_owing_credit
 from core.money import format_money
 from payments.models import Payment, PaymentAttempt, PaymentAttemptStatus
 from payments.services import HELD, PROVIDER_CALL_GRACE, payment_attempt_void
@@ -101,6 +106,7 @@ def checkouts_reconcile(*, fix: bool = False, stuck_after: timedelta = timedelta
     findings = [
         _payments_without_order(now, fix, say),
         _provider_calls_unfinished(now),
+        _money_owed(),
         _orders_stuck(now, stuck_after, fix, say),
         _reservations(now, fix, say),
         _claims(now, fix, say),
@@ -141,6 +147,18 @@ def _provider_calls_unfinished(now) -> Finding:
             f"{format_money(payment.amount, payment.currency)} asked of {payment.method} "
             f"(transaction {payment.transaction_id or '-'}) since {payment.provider_call_started_at:%Y-%m-%d %H:%M}, "
             f"payment still {payment.get_state_display().lower()}; check with the provider")
+    return finding
+
+
+def _money_owed() -> Finding:
+    # Never repaired here: whether the customer gets the money back or the order is resumed is staff's call.
+    finding = Finding("money_owed", "Money owed to customers")
+    for order in orders_owing_credit().prefetch_related("payments__method__provider").order_by("pk"):
+        taken_by = ", ".join(str(p.method) for p in order.payments.all() if p.captured_amount > p.refunded_amount)
+        remedy = "refund it or resume the order" if order.state == OrderState.CANCELED else "refund it"
+        finding.found.append(f"order {order} ({order.get_state_display().lower()}): "
+                             f"{format_money(order_credit_owed(order), order.currency)} taken by {taken_by}, "
+                             f"owed to the customer; {remedy}")
     return finding
 
 

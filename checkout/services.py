@@ -9,7 +9,7 @@ from django_fsm import can_proceed
 
 from checkout.exceptions import OrderTransitionForbidden, OrderTransitionNotAllowed
 from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, OrderShipmentState, OrderState
-from checkout.selectors import order_get_for_update
+from checkout.selectors import order_cost, order_get_for_update
 from payments.exceptions import PaymentTransactionNotAllowed
 from payments.models import Payment, PaymentState, ProviderCall
 from payments.selectors import payment_get_for_update
@@ -133,14 +133,19 @@ def payments_void_at_provider(*, order: Order, payments: list[Payment], by) -> N
 
     The cancel stands whatever happens here. A void that fails (the provider refuses or does not answer,
     or the outcome cannot be recorded) is logged and leaves its payment marked, which keeps every other
-    action and the shopper's redirect confirmation away from it, until reconcile_checkouts reports it for
-    staff to check with the provider."""
+    action away from it, until reconcile_checkouts reports it for staff to check with the provider. A void
+    that the provider's confirmation of the payment superseded meanwhile (order_payment_confirm: the money
+    was taken) is not recorded."""
     for payment in payments:
         try:
             # A refusal leaves the mark too: nobody waits on this call to see it.
             payment_call_make(payment=payment, call=ProviderCall.VOID, refusal_clears=False)
             with transaction.atomic(durable=True):
                 locked_order, locked = _payment_for_update(payment)
+                if locked.provider_call != ProviderCall.VOID:
+                    logger.warning("Payment %s of canceled order %s: the provider confirmed the payment while its void "
+                                   "was under way; the void is not recorded, the money is owed.", payment.uuid, order)
+                    continue
                 payment_call_record(payment=locked, call=ProviderCall.VOID, by=by)
                 _order_after_payment_call(locked_order, ProviderCall.VOID, by=by)
         except Exception:  # noqa: BLE001 - the cancel has committed: the mark tells reconciliation
@@ -195,7 +200,7 @@ def payment_state_for(order: Order, payments: list[Payment]) -> str | None:
     if not order.is_placed:
         return None
     captured = sum(p.captured_amount - p.refunded_amount for p in payments)
-    owed = 0 if order.state == OrderState.CANCELED else order.grand_total
+    owed = order_cost(order)
     if captured > owed:
         return OrderPaymentState.CREDIT_OWED
     if order.state == OrderState.CANCELED:

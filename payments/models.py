@@ -74,6 +74,10 @@ class CreditCard(models.Model):
     month = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     name = models.CharField("name on card", max_length=255, blank=True)
+    provider_token = models.CharField(
+        max_length=255, blank=True,
+        help_text="The provider's token for the card, which it charges later (Spree's payment profile).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -184,6 +188,14 @@ class Payment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[S.CHECKOUT, S.PROCESSING, S.PENDING], target=S.COMPLETED,
                 permission="payments.capture_payment", custom={"admin": False, "label": "Capture"})
     def capture(self, by=None):
+        self.captured_amount = self.amount
+
+    @fsm_log_by
+    @transition(field=state, source=[S.CHECKOUT, S.PROCESSING, S.PENDING, S.VOID], target=S.COMPLETED,
+                custom={"admin": False})
+    def confirm(self, by=None):
+        """The provider's signed word that it took the money (a redirect payment). A fact, recorded even on a
+        payment the shop voided meanwhile (its order canceled): the money is then owed to the customer."""
         self.captured_amount = self.amount
 
     @fsm_log_by

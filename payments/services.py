@@ -179,12 +179,16 @@ def payment_call_record(*, payment: Payment, call: str, parent=None, gateway: st
     capture or a refund returns its PaymentTransaction (a capture's ``kind`` may be a purchase); a void
     returns None.
 
-    The mark kept every other action away, so the payment's state allows the outcome. Should it not (or
-    should the mark be gone), this raises, the caller's transaction rolls back and the mark stays for
-    reconciliation: money the provider moved is never silently dropped.
+    The mark kept every other action away, so the payment's state allows the outcome. Should it not, this
+    raises, the caller's transaction rolls back and the mark stays for reconciliation: money the provider
+    moved is never silently dropped. A mark gone meanwhile (the provider's confirmation of a redirect
+    payment supersedes a void) raises PaymentTransactionNotAllowed, saying what the payment is now.
     """
     if payment.provider_call != call:
-        raise RuntimeError(f"Payment {payment.uuid}: no {call} under way to record (found {payment.provider_call!r}).")
+        raise PaymentTransactionNotAllowed(
+            f"No {ProviderCall(call).label.lower()} of this payment awaits its outcome any more: the payment is "
+            f"{payment.get_state_display().lower()}.",
+            meta={"state": payment.state, "provider_call": payment.provider_call})
     amount = payment.amount
     if call == ProviderCall.REFUND:
         amount, kind = _refundable(payment), TransactionKind.REFUND

@@ -19,6 +19,7 @@ from checkout.admin.order_actions import form_for, perform, staff_action, staff_
 from checkout.admin.order_export import orders_csv_response
 from checkout.admin.records import LineMoney
 from checkout.models import Adjustment, Expense, LineItem, Order
+from checkout.selectors import order_credit_owed
 from core.admin_display import (
     SaveEditedFieldsMixin,
     TransitionHistoryInline,
@@ -255,5 +256,6 @@ def order_summary(order: Order) -> dict:
         "ship_address": order.ship_address,
         "money": money,
         "balance": format_money(due, order.currency) if due > 0 else None,
+        "credit": format_money(credit, order.currency) if (credit := order_credit_owed(order)) else None,
         "discount_shown": order.discount_total != 0,
     }

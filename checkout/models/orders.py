@@ -275,7 +275,8 @@ class Order(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
         pass
 
     @fsm_log_by
-    @transition(field=payment_state, source=[None, P.BALANCE_DUE, P.PAID], target=P.CREDIT_OWED, custom={"admin": False})
+    @transition(field=payment_state, source=[None, P.BALANCE_DUE, P.PAID, P.VOID], target=P.CREDIT_OWED,
+                custom={"admin": False})
     def mark_credit_owed(self, by=None):
         pass
 

@@ -36,11 +36,11 @@ from checkout.step_checkout.preview import DraftPreview, draft_preview
 from core.errors import DomainError
 from customers.models import Country, Region
 from customers.address_book import address_book_save
-from payments.cards import card_data_from_spree_source, parse_card
+from payments.cards import card_data_from_spree_source
 from payments.exceptions import InvalidPaymentMethod, PaymentDataInvalid
 from payments.models import CreditCard, PaymentMethod
 from payments.models import PaymentPlugin as PluginCode
-from payments.saved_cards import credit_card_keep, credit_card_payment_data
+from payments.saved_cards import credit_card_payment_data, credit_card_store
 
 S = OrderState
 STEPS = [S.CART, S.ADDRESS, S.DELIVERY, S.PAYMENT, S.CONFIRM, S.COMPLETE]
@@ -178,10 +178,10 @@ def _set_payment(draft: CheckoutDraft, choice: PaymentChoice) -> None:
     draft.payment_method = method
     draft.credit_card = None
     if method.plugin == PluginCode.DUMMY_CREDIT_CARD:
-        draft.credit_card = _card(draft, choice)
+        draft.credit_card = _card(draft, choice, method)
 
 
-def _card(draft: CheckoutDraft, choice: PaymentChoice) -> CreditCard:
+def _card(draft: CheckoutDraft, choice: PaymentChoice, method: PaymentMethod) -> CreditCard:
     """The card to pay with: a stored one of this customer (or this order), or a new one checked now."""
     if choice.existing_card_id is not None:
         mine = CreditCard.objects.filter(pk=choice.existing_card_id) if _is_id(choice.existing_card_id) else None
@@ -196,9 +196,10 @@ def _card(draft: CheckoutDraft, choice: PaymentChoice) -> CreditCard:
         return card
     if not isinstance(choice.source, Mapping):
         raise PaymentDataInvalid("Give the card as payment_source, or an existing_card.", pointer="/payment_source")
-    details = parse_card(card_data_from_spree_source(choice.source), pointer=f"/payment_source/{choice.method_id}")
     owner = draft.customer if draft.customer is not None and not draft.customer.is_guest else None
-    return credit_card_keep(customer=owner, card=details)
+    # The provider checks and tokenises the card; it is charged (or declined) when the order is placed.
+    return credit_card_store(method=method, customer=owner, data=card_data_from_spree_source(choice.source),
+                             pointer=f"/payment_source/{choice.method_id}")
 
 
 def _select_rate(draft: CheckoutDraft, preview: DraftPreview, update: CheckoutUpdate) -> None:

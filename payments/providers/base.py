@@ -27,13 +27,14 @@ AuthorizationStatus = Literal["authorized", "captured", "redirect"]
 
 @dataclass(frozen=True)
 class CardDetails:
-    """What may be kept of a card."""
+    """What may be kept of a card; ``token`` is the provider's name for it, what it charges later."""
 
     brand: str
     last_digits: str
     month: int
     year: int
     name: str
+    token: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,16 @@
 
 The invoice asks for the customer's date of birth (dd.mm.yyyy, as in the Glue samples)
 and is authorised at once: the invoice is paid later. The credit card is checked the
-way a gateway would (Luhn, brand, expiry, security code); one test number declines.
+way a gateway would (Luhn, brand, expiry, security code) and given a token, which is what
+the card is charged with: a card typed at checkout (Glue) at once, a card kept earlier
+(Spree's payment step, ``existing_card``) later. One test number declines: its token says
+so, as a gateway remembers the card behind its token, so it declines in every dialect.
 Only ``CardDetails`` leave this module: never the number or the security code.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import re
@@ -30,11 +34,15 @@ CREDIT_CARD_KEY = "dummyPaymentCreditCard"
 CARD_REQUIRED_FIELDS = (CARD_TYPE, NUMBER, NAME, MONTH, YEAR, SECURITY_CODE)
 
 # A card checked earlier (Spree's payment step, ``existing_card``), known only by what was kept of it:
-# {"cardType", "lastDigits", "cardExpiresMonth", "cardExpiresYear", "nameOnCard"}; the gateway's stored card.
+# {"cardType", "lastDigits", "cardExpiresMonth", "cardExpiresYear", "nameOnCard", "token"}; the gateway's stored
+# card, charged by its token.
 EXISTING_CARD_KEY = "existingCreditCard"
+TOKEN = "token"
 
-# The test card that a dummy gateway declines (Stripe's "card declined" number).
+# The test card that a dummy gateway declines (Stripe's "card declined" number): accepted and tokenised like any
+# other, declined when charged.
 DECLINED_TEST_NUMBER = "4000000000000002"
+TOKEN_PREFIX, DECLINED_TOKEN_PREFIX = "dummy-card-", "dummy-card-declined-"
 
 _DATE_OF_BIRTH = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})")
 _OLDEST_YEAR_OF_BIRTH = 1900
@@ -102,6 +110,10 @@ class DummyCreditCardPlugin:
     def validate(self, request: PaymentRequest) -> None:
         self._card(request)
 
+    def card_store(self, data: Mapping[str, Any], *, pointer: str) -> CardDetails:
+        """Check a card (Glue's keys) and tokenise it, to be charged later as an ``existingCreditCard``."""
+        return _tokenised(parse_card(data, pointer=pointer), data.get(NUMBER))
+
     def authorize(self, request: PaymentRequest) -> Authorization:
         card = self._card(request)
         if card is None:
@@ -109,8 +121,9 @@ class DummyCreditCardPlugin:
             logger.info("Dummy credit card authorised without card data: transaction %s, %s %s", transaction_id,
                         request.amount, request.currency)
             return Authorization(status=AUTHORIZED, transaction_id=transaction_id)
-        if request.data.get(EXISTING_CARD_KEY) is None and (
-                card_number_normalize(request.data[CREDIT_CARD_KEY][NUMBER]) == DECLINED_TEST_NUMBER):
+        if request.data.get(EXISTING_CARD_KEY) is None:
+            card = _tokenised(card, request.data[CREDIT_CARD_KEY][NUMBER])
+        if card.token.startswith(DECLINED_TOKEN_PREFIX):  # the one decline, whichever way the card came
             logger.info("Dummy credit card declined: %s ending %s", card.brand, card.last_digits)
             raise PaymentDeclined(meta={"reason": "card_declined"})
         transaction_id = _new_transaction_id()
@@ -148,8 +161,14 @@ class DummyCreditCardPlugin:
         logger.info("Dummy credit card refunded: transaction %s, %s %s", transaction_id, amount, currency)
 
 
+def _tokenised(card: CardDetails, number: Any) -> CardDetails:
+    """The card with the gateway's token for it: the only place the declining test number is recognised."""
+    prefix = DECLINED_TOKEN_PREFIX if card_number_normalize(number) == DECLINED_TEST_NUMBER else TOKEN_PREFIX
+    return dataclasses.replace(card, token=f"{prefix}{uuid.uuid4().hex}")
+
+
 def _existing_card(card: Mapping[str, Any]) -> CardDetails:
-    """A stored card (brand, last digits, expiry, name): still unexpired, and nothing more to check."""
+    """A stored card (brand, last digits, expiry, name, token): still unexpired; its token says how it is charged."""
     pointer = f"{FIRST_PAYMENT_POINTER}/{EXISTING_CARD_KEY}"
     last_digits, month, year = card.get("lastDigits"), card.get(MONTH), card.get(YEAR)
     if not (isinstance(last_digits, str) and len(last_digits) == 4 and last_digits.isdigit()):
@@ -162,4 +181,4 @@ def _existing_card(card: Mapping[str, Any]) -> CardDetails:
     if (year, month) < (today.year, today.month):
         raise PaymentDataInvalid("The card has expired.", pointer=f"{pointer}/{YEAR}", meta={"field": YEAR})
     return CardDetails(brand=str(card.get(CARD_TYPE) or ""), last_digits=last_digits, month=month, year=year,
-                       name=str(card.get(NAME) or ""))
+                       name=str(card.get(NAME) or ""), token=str(card.get(TOKEN) or ""))

@@ -401,7 +401,7 @@ def test_resume_clears_the_cancellation_time():
 PAYMENT_STATE_MOVES = {
     "mark_balance_due": (P.BALANCE_DUE, {None, P.PAID, P.FAILED, P.CREDIT_OWED, P.VOID}),
     "mark_paid": (P.PAID, {None, P.BALANCE_DUE, P.FAILED, P.CREDIT_OWED}),
-    "mark_credit_owed": (P.CREDIT_OWED, {None, P.BALANCE_DUE, P.PAID}),
+    "mark_credit_owed": (P.CREDIT_OWED, {None, P.BALANCE_DUE, P.PAID, P.VOID}),
     "mark_payment_failed": (P.FAILED, {None, P.BALANCE_DUE}),
     "mark_payment_void": (P.VOID, {None, P.BALANCE_DUE, P.FAILED, P.CREDIT_OWED, P.PAID}),
 }

@@ -22,10 +22,11 @@ from payments.exceptions import (
     PaymentDataInvalid,
     PaymentDeclined,
 )
-from payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod, PaymentProvider
+from payments.models import CreditCard, PaymentAttempt, PaymentAttemptStatus, PaymentMethod, PaymentProvider
 from payments.providers import Authorization, CardDetails, PaymentRequest, plugin_for
 from payments.providers.dummy import DECLINED_TEST_NUMBER
 from payments.providers.redirect import complete_redirect, redirect_confirmation_hash
+from payments.saved_cards import credit_card_payment_data
 from payments.services import (
     payment_attempt_attach,
     payment_attempt_authorize,
@@ -166,14 +167,15 @@ def test_invoice_authorize_checks_the_data_first():
 # Dummy credit card
 
 
-def test_credit_card_is_authorized_with_only_brand_last_digits_expiry_and_name():
+def test_credit_card_is_authorized_with_only_brand_last_digits_expiry_name_and_the_providers_token():
     method = unsaved_method("dummy_credit_card")
     authorization = plugin_for(method).authorize(request_for(method, card_payment(cardNumber="4111 1111 1111 1111")))
 
     assert authorization.status == "authorized"
     assert re.fullmatch(r"[0-9a-f]{32}", authorization.transaction_id)
-    assert authorization.card == CardDetails(brand="visa", last_digits="1111", month=4, year=NEXT_YEAR,
-                                             name="Spencor Hopkin")
+    assert dataclasses.replace(authorization.card, token="") == CardDetails(
+        brand="visa", last_digits="1111", month=4, year=NEXT_YEAR, name="Spencor Hopkin")
+    assert re.fullmatch(r"dummy-card-[0-9a-f]{32}", authorization.card.token)
     assert dict(authorization.details) == {}
     assert authorization.redirect_url == ""
 
@@ -230,6 +232,25 @@ def test_the_declining_test_card_is_declined_without_quoting_it(number, caplog):
     for shown in (str(error), repr(error), repr(error.meta), caplog.text):
         assert DECLINED_TEST_NUMBER not in shown.replace(" ", "").replace("-", "")
         assert CVC not in shown
+
+
+@pytest.mark.parametrize(("number", "declined"), [(NUMBER, False), (DECLINED_TEST_NUMBER, True)])
+def test_a_card_kept_for_later_is_charged_by_its_token_and_the_declining_test_card_declines_then(number, declined):
+    method = unsaved_method("dummy_credit_card")
+    plugin = plugin_for(method)
+    kept = plugin.card_store(card_payment(cardNumber=number)["dummyPaymentCreditCard"], pointer="/payment_source/1")
+    assert number not in kept.token and kept.last_digits == number[-4:]
+    card = CreditCard(brand=kept.brand, last_digits=kept.last_digits, month=kept.month, year=kept.year,
+                      name=kept.name, provider_token=kept.token)
+    request = request_for(method, {"paymentMethodName": "credit card", "paymentProviderName": "DummyPayment",
+                                   **credit_card_payment_data(card)})
+    plugin.validate(request)
+
+    if declined:
+        with pytest.raises(PaymentDeclined):
+            plugin.authorize(request)
+    else:
+        assert plugin.authorize(request).card == kept
 
 
 # External redirect

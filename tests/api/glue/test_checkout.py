@@ -1,6 +1,11 @@
 """POST /checkout-data, /checkout and /order-payments (Glue), with the seed documents' request bodies."""
 
+from datetime import timedelta
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from carts.models import Cart, CartItem
 from catalog.models import Store, Variant
@@ -189,6 +194,57 @@ def test_a_redirect_payment_is_confirmed_through_order_payments(glue):
     tampered = {"data": {"type": "order-payments", "attributes": {"paymentIdentifier": "DE--999",
                                                                   "dataPayload": payload}}}
     assert glue.post("/order-payments", tampered, **GUEST).status_code == 404
+
+
+def test_a_redirect_payment_confirmed_after_cancel_stale_orders_is_recorded_as_money_owed(glue):
+    cart = guest_cart("047_26408568")
+    body = seed_000_checkout(cart)
+    body["data"]["attributes"]["payments"] = [{"paymentMethodName": "redirect",
+                                               "paymentProviderName": "DummyExternalPayment"}]
+    order = Order.objects.get(reference=glue.post("/checkout", body, **GUEST).json()["data"]["attributes"][
+        "orderReference"])
+    Order.objects.filter(pk=order.pk).update(completed_at=timezone.now() - timedelta(days=2))
+    call_command("cancel_stale_orders", "--older-than", "24h", stdout=StringIO())
+    stock = list(StockItem.objects.order_by("pk").values_list("count_on_hand", flat=True))
+    payment = order.payments.get()
+    confirm = {"data": {"type": "order-payments", "attributes": {"paymentIdentifier": order.reference, "dataPayload": [
+        {"type": "payment-confirmation", "hash": redirect_confirmation_hash(payment.transaction_id)}]}}}
+
+    response = glue.post("/order-payments", confirm, **GUEST)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["data"]["id"] == str(payment.uuid)
+    assert response.json()["data"]["attributes"] == {"paymentIdentifier": order.reference, "dataPayload": None}
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert (payment.state, payment.captured_amount) == ("completed", order.grand_total)
+    assert (order.state, order.payment_state, order.payment_total) == ("canceled", "credit_owed", order.grand_total)
+    assert list(StockItem.objects.order_by("pk").values_list("count_on_hand", flat=True)) == stock
+    # The provider sends it again: the same answer, nothing more recorded.
+    again = glue.post("/order-payments", confirm, **GUEST)
+    assert (again.status_code, again.json()) == (201, response.json())
+    order.refresh_from_db()
+    assert (order.payment_state, order.payment_total) == ("credit_owed", order.grand_total)
+
+
+def test_the_declining_test_card_is_declined_and_nothing_is_placed(glue):
+    cart = guest_cart("047_26408568")
+    body = seed_000_checkout(cart)
+    body["data"]["attributes"]["payments"] = [{
+        "paymentProviderName": "DummyPayment", "paymentMethodName": "credit card",
+        "dummyPaymentCreditCard": {"cardType": "visa", "cardNumber": "4000000000000002", "nameOnCard": "Spencor Hopkin",
+                                   "cardExpiresMonth": "01", "cardExpiresYear": "2035", "cardSecurityCode": "123"}}]
+    stock = list(StockItem.objects.order_by("pk").values_list("count_on_hand", flat=True))
+
+    response = glue.post("/checkout", body, **GUEST)
+
+    assert response.status_code == 402
+    assert response.json() == {"errors": [{
+        "status": "402", "code": "payment_declined",
+        "detail": "The payment was declined. Please use another card or payment method.",
+        "source": {"pointer": "/data/attributes/payments/0"}, "meta": {"reason": "card_declined"}}]}
+    assert not Order.objects.filter(cart_uuid=cart.uuid).exists() and Cart.objects.filter(pk=cart.pk).exists()
+    assert list(StockItem.objects.order_by("pk").values_list("count_on_hand", flat=True)) == stock
 
 
 def test_include_orders_and_order_shipments_embeds_them_as_the_seed_shows(glue):

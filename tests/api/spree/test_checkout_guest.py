@@ -10,8 +10,8 @@ import pytest
 
 from carts.models import Cart
 from checkout.models import CheckoutDraft, Order
-from payments.models import CreditCard
-from shipping.models import RentalBooking
+from payments.models import CreditCard, PaymentAttempt
+from shipping.models import RentalBooking, StockItem
 
 pytestmark = pytest.mark.usefixtures("shop")
 
@@ -250,6 +250,41 @@ def test_the_seeds_sample_card_is_refused_as_a_gateway_would_and_nothing_changes
     draft = CheckoutDraft.objects.get(number=number)
     assert (draft.state, draft.bill_address_id, draft.payment_method_id) == ("address", None, None)
     assert CreditCard.objects.filter(last_digits="0001").count() == 0
+
+
+def test_the_declining_test_card_is_declined_when_the_order_is_placed_and_nothing_is_placed(
+        spree, us_ids, rental_dates):
+    order = create(spree, rental_dates, email="guest@example.com")
+    number, token = order["number"], order["token"]
+    spree.put(f"/api/checkouts/{number}/next.json", {"order_token": token})
+    confirm = spree.put(f"/api/checkouts/{number}.json", {
+        "order_token": token,
+        "order": {"bill_address_attributes": address(us_ids), "ship_address_attributes": address(us_ids),
+                  "payments_attributes": [{"payment_method_id": "1"}]},
+        "payment_source": {"1": {**CARD, "number": "4000000000000002"}},
+    })
+    assert confirm.status_code == 200, confirm.json()
+    assert confirm.json()["state"] == "confirm"  # a valid card: as with a gateway, it is declined when charged
+    stock = list(StockItem.objects.order_by("pk").values_list("count_on_hand", flat=True))
+    bookings, attempts = RentalBooking.objects.count(), PaymentAttempt.objects.count()
+
+    response = spree.put(f"/api/checkouts/{number}/next.json", {"order_token": token})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": "The order could not be transitioned. Please fix the errors and try again.",
+        "errors": {"payments": ["The payment was declined. Please use another card or payment method."]},
+    }
+    assert not Order.objects.filter(number=number).exists()
+    assert CheckoutDraft.objects.get(number=number).state == "confirm"
+    assert list(StockItem.objects.order_by("pk").values_list("count_on_hand", flat=True)) == stock
+    assert RentalBooking.objects.count() == bookings
+    assert list(PaymentAttempt.objects.order_by("pk").values_list("status", flat=True)[attempts:]) == ["declined"]
+    # Another card, and the order is placed.
+    spree.put(f"/api/checkouts/{number}.json", {"order_token": token, "order": {
+        "payments_attributes": [{"payment_method_id": "1"}]}, "payment_source": {"1": CARD}})
+    placed = spree.put(f"/api/checkouts/{number}/next.json", {"order_token": token})
+    assert placed.status_code == 200 and placed.json()["state"] == "complete"
 
 
 def test_completing_twice_with_the_same_idempotency_key_places_one_order(spree, us_ids, rental_dates):
