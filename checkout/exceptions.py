@@ -2,6 +2,7 @@
 
 from carts.exceptions import CartNotFound, PriceMissing  # noqa: F401 - checkout raises them too
 from core.errors import Conflict, DomainError, NotFound
+from core.staff_rights import StaffPermissionMissing
 
 
 class CheckoutDataInvalid(DomainError):
@@ -71,7 +72,9 @@ class OrderTransitionNotAllowed(Conflict):
     default_detail = "The order cannot make this transition in its current state."
 
 
-class OrderTransitionForbidden(DomainError):
+class OrderTransitionForbidden(StaffPermissionMissing):
+    """A staff transition asked for by someone without its act (core.staff_rights)."""
+
     code = "transition_forbidden"
     status = 403
     default_detail = "You are not allowed to make this transition."

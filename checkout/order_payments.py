@@ -8,6 +8,9 @@ on that payment, moves the payment through its state machine and brings the orde
 asks the gateway between two short transactions, the call journalled on the payment
 (payments.services): the first makes the refusals and marks the call, so two clients
 paying at once cannot both capture; the second records the outcome.
+
+Only staff say that money moved (core.staff_rights): a purchase, a capture or a refund asks ``by``
+for its act first, and the payment's history names them. The shopper may only authorise.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from checkout.selectors import order_get_for_update
 from checkout.services import order_update_states
 from core.errors import NotFound
 from core.identifiers import parse_uuid
+from core.staff_rights import StaffAct, staff_require
 from payments.models import Payment, PaymentPlugin, PaymentTransaction, ProviderCall, TransactionKind
 from payments.selectors import payment_get_for_update
 from payments.services import (
@@ -39,13 +43,14 @@ class TransactionNotFound(NotFound):
     default_detail = "Transaction not found."
 
 
-def order_payment_transact(*, order_id: int, action: str) -> PaymentTransaction:
-    """``authorize`` records the order's amount as authorised; ``purchase`` takes it at once."""
+def order_payment_transact(*, order_id: int, action: str, by=None) -> PaymentTransaction:
+    """``authorize`` records the order's amount as authorised; ``purchase`` takes it at once, as ``by``."""
     if action not in ACTIONS:
         raise OrderPaymentNotUpdated(f"The manual gateway takes the methods {', '.join(ACTIONS)}.",
                                      meta={"method": action})
     if action == "purchase":
-        return _move_money(order_id, ProviderCall.CAPTURE, kind=TransactionKind.PURCHASE)
+        staff_require(by, StaffAct.RECORD_PAYMENT)
+        return _move_money(order_id, ProviderCall.CAPTURE, kind=TransactionKind.PURCHASE, by=by)
     with transaction.atomic():
         order, payment = _locked(order_id)
         if payment.transactions.filter(kind=TransactionKind.AUTHORIZE).exists():
@@ -55,17 +60,21 @@ def order_payment_transact(*, order_id: int, action: str) -> PaymentTransaction:
     return made
 
 
-def order_transaction_capture(*, order_id: int, transaction_uuid) -> PaymentTransaction:
+def order_transaction_capture(*, order_id: int, transaction_uuid, by) -> PaymentTransaction:
+    staff_require(by, StaffAct.CAPTURE_PAYMENT)
+
     def authorisation(payment: Payment) -> PaymentTransaction:
         parent = _transaction(payment, transaction_uuid)
         if parent.kind != TransactionKind.AUTHORIZE:
             raise OrderPaymentNotUpdated("Only an authorisation can be captured.", meta={"transaction": parent.kind})
         return parent
 
-    return _move_money(order_id, ProviderCall.CAPTURE, parent_of=authorisation)
+    return _move_money(order_id, ProviderCall.CAPTURE, parent_of=authorisation, by=by)
 
 
-def order_transaction_refund(*, order_id: int, transaction_uuid) -> PaymentTransaction:
+def order_transaction_refund(*, order_id: int, transaction_uuid, by) -> PaymentTransaction:
+    staff_require(by, StaffAct.REFUND_PAYMENT)
+
     def money_taken(payment: Payment) -> PaymentTransaction:
         parent = _transaction(payment, transaction_uuid)
         if parent.kind not in (TransactionKind.PURCHASE, TransactionKind.CAPTURE):
@@ -73,10 +82,10 @@ def order_transaction_refund(*, order_id: int, transaction_uuid) -> PaymentTrans
                                          meta={"transaction": parent.kind})
         return parent
 
-    return _move_money(order_id, ProviderCall.REFUND, parent_of=money_taken, allow_canceled=True)
+    return _move_money(order_id, ProviderCall.REFUND, parent_of=money_taken, allow_canceled=True, by=by)
 
 
-def _move_money(order_id: int, call: str, *, kind: str = TransactionKind.CAPTURE,
+def _move_money(order_id: int, call: str, *, by, kind: str = TransactionKind.CAPTURE,
                 parent_of: Callable[[Payment], PaymentTransaction] | None = None,
                 allow_canceled: bool = False) -> PaymentTransaction:
     """Refusals and the mark in one transaction (``parent_of`` finds the transaction acted on), the gateway
@@ -89,7 +98,7 @@ def _move_money(order_id: int, call: str, *, kind: str = TransactionKind.CAPTURE
     with transaction.atomic(durable=True):
         order = order_get_for_update(order_id=order_id)
         payment = payment_get_for_update(pk=payment.pk)
-        made = payment_call_record(payment=payment, call=call, parent=parent, kind=kind)
+        made = payment_call_record(payment=payment, call=call, parent=parent, kind=kind, by=by)
         _settle(order)
     return made
 

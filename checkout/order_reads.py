@@ -1,7 +1,8 @@
 """Placed orders with everything an Elastic Path order document reads, prefetched; filtered by who asks.
 
 A customer sees their orders; a guest sees one order by its uuid together with the guest id
-it was placed under; a trusted backend (``everyone=True``) sees all. Anything else is
+it was placed under; a staff user (a trusted backend) sees every order when they may do what
+they ask it for (core.staff_rights), and is refused (403) when they may not. Anything else is
 "not found", never "forbidden".
 """
 
@@ -12,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from checkout.exceptions import OrderNotFound
 from checkout.models import LineItem, Order
 from core.identifiers import parse_uuid
+from core.staff_rights import StaffAct, staff_require
 from payments.models import Payment, PaymentTransaction
 from shipping.models import Shipment
 
@@ -33,23 +35,35 @@ def _orders() -> QuerySet[Order]:
     )
 
 
-def orders_visible(*, customer=None, everyone: bool = False) -> QuerySet[Order]:
-    """A customer's placed orders, or every order for a trusted backend; none otherwise."""
-    if everyone:
+def orders_visible(*, customer=None, staff=None) -> QuerySet[Order]:
+    """Every placed order for a staff user who may read them; a customer's placed orders; none otherwise."""
+    if staff is not None:
+        staff_require(staff, StaffAct.READ_ORDERS)
         return _orders()
     if customer is not None:
         return _orders().filter(customer=customer)
     return Order.objects.none()
 
 
-def order_visible(*, order_id, customer=None, guest_ids: tuple[str, ...] = (), everyone: bool = False) -> Order:
-    """One placed order by uuid, if the caller may see it; OrderNotFound otherwise."""
+def order_visible(*, order_id, customer=None, guest_ids: tuple[str, ...] = (), staff=None,
+                  act: StaffAct = StaffAct.READ_ORDERS) -> Order:
+    """One placed order by uuid: the customer's or the guest's own, or any order for a staff user who may
+    do ``act`` with it (StaffPermissionMissing when they may not); OrderNotFound otherwise."""
+    order = order_placed_get(order_id=order_id)
+    if customer is not None and order.customer_id == customer.pk:
+        return order
+    if order.customer_id and order.customer.is_guest and order.customer.anonymous_id in guest_ids:
+        return order
+    if staff is not None:
+        staff_require(staff, act)
+        return order
+    raise OrderNotFound(meta={"id": str(order_id)[:64]})
+
+
+def order_placed_get(*, order_id) -> Order:
+    """One placed order by uuid, whoever asks: for a caller who has just placed or changed it."""
     key = parse_uuid(order_id)
     order = _orders().filter(uuid=key).first() if key else None
     if order is None:
         raise OrderNotFound(meta={"id": str(order_id)[:64]})
-    if everyone or (customer is not None and order.customer_id == customer.pk):
-        return order
-    if order.customer_id and order.customer.is_guest and order.customer.anonymous_id in guest_ids:
-        return order
-    raise OrderNotFound(meta={"id": str(order_id)[:64]})
+    return order

@@ -10,6 +10,7 @@ from django_fsm import can_proceed
 from checkout.exceptions import OrderTransitionForbidden, OrderTransitionNotAllowed
 from checkout.models import Order, OrderPaymentState, OrderReferenceCounter, OrderShipmentState, OrderState
 from checkout.selectors import order_cost, order_get_for_update
+from core.staff_rights import PAYMENT_ACTS, StaffAct, staff_may
 from payments.exceptions import PaymentTransactionNotAllowed
 from payments.models import Payment, PaymentState, ProviderCall
 from payments.selectors import payment_get_for_update
@@ -277,7 +278,7 @@ def shipment_ship(*, shipment: Shipment, tracking: str, by) -> Shipment:
     ready first (Spree's rule: a shipment waits for its order's payment). Brings the order's
     shipment_state in line. Raises OrderTransitionNotAllowed when the order or the shipment
     cannot ship (or the tracking number is missing), OrderTransitionForbidden when ``by``
-    lacks ``shipping.ship_shipment``; nothing changes then.
+    may not ship (core.staff_rights); nothing changes then.
     """
     tracking = (tracking or "").strip()
     with transaction.atomic():
@@ -287,7 +288,7 @@ def shipment_ship(*, shipment: Shipment, tracking: str, by) -> Shipment:
             raise OrderTransitionNotAllowed(
                 f"Order {order} is {order.get_state_display().lower()}: its shipments cannot ship.",
                 meta={"state": order.state, "transition": "ship"})
-        if not _may(shipment.ship, ShipmentState.READY, shipment, by):
+        if not staff_may(by, StaffAct.SHIP_SHIPMENT):
             raise OrderTransitionForbidden(meta={"transition": "ship"})
         if shipment.state == ShipmentState.PENDING:
             if order.payment_state != OrderPaymentState.PAID:
@@ -340,8 +341,7 @@ def _payment_act(payment: Payment, action: str, *, by) -> Payment:
             raise OrderTransitionNotAllowed(
                 f"Order {order} is {order.get_state_display().lower()}: its payment cannot be {_DONE[action]}.",
                 meta={"state": order.state, "transition": action})
-        source = PaymentState.COMPLETED if action == "refund" else PaymentState.PENDING
-        if not _may(getattr(payment, action), source, payment, by):
+        if not staff_may(by, PAYMENT_ACTS[action]):
             raise OrderTransitionForbidden(meta={"transition": action})
         if action == "capture" and payment.state != PaymentState.PENDING:
             # A payment still at checkout or processing waits for the shopper or the provider, not for staff.
@@ -365,14 +365,13 @@ def payment_call_settle(*, payment: Payment, call: str, done: bool, by) -> Payme
     is never called. The payment's history and the log say who settled it and how.
 
     One transaction under the order's and the payment's row locks. Raises OrderTransitionForbidden unless ``by``
-    holds the call's permission and checkout.change_order, PaymentTransactionNotAllowed when the payment is not
+    may make the call (core.staff_rights), PaymentTransactionNotAllowed when the payment is not
     marked for ``call`` (any more); nothing changes then."""
     if call not in ProviderCall.values:
         raise ValueError(f"{call!r} is not a provider call.")
     with transaction.atomic():
         order, payment = _payment_for_update(payment)
-        source = PaymentState.COMPLETED if call == ProviderCall.REFUND else PaymentState.PENDING
-        if not (_may(getattr(payment, call), source, payment, by) and by.has_perm("checkout.change_order")):
+        if not staff_may(by, PAYMENT_ACTS[call]):
             raise OrderTransitionForbidden(meta={"transition": call})
         started = payment.provider_call_started_at
         payment_call_resolve(payment=payment, call=call, done=done, by=by, gateway=payment.method.plugin)
@@ -398,12 +397,6 @@ def _payment_for_update(payment: Payment) -> tuple[Order, Payment]:
 
 
 _DONE = {"capture": "captured", "refund": "refunded", "void": "voided"}
-
-
-def _may(bound_transition, source: str, obj, by) -> bool:
-    """Whether ``by`` holds the permission of a transition (as declared from ``source``)."""
-    declared = bound_transition._django_fsm.get_transition(source)
-    return by is not None and declared is not None and declared.has_perm(obj, by)
 
 
 def _ready_paid_shipments(order: Order, *, by) -> None:

@@ -16,6 +16,7 @@ from django_fsm_log.decorators import fsm_log_by
 from core.fsm import ProtectedStateMixin
 
 from core.money import CURRENCY_CHOICES, format_money
+from core.staff_rights import StaffAct, staff_permission
 
 
 class PaymentProvider(models.Model):
@@ -186,7 +187,7 @@ class Payment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @transition(field=state, source=[S.CHECKOUT, S.PROCESSING, S.PENDING], target=S.COMPLETED,
-                permission="payments.capture_payment", custom={"admin": False, "label": "Capture"})
+                permission=staff_permission(StaffAct.CAPTURE_PAYMENT), custom={"admin": False, "label": "Capture"})
     def capture(self, by=None):
         self.captured_amount = self.amount
 
@@ -205,7 +206,7 @@ class Payment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @transition(field=state, source=[S.CHECKOUT, S.PROCESSING, S.PENDING], target=S.VOID,
-                permission="payments.void_payment", custom={"admin": False, "label": "Void"})
+                permission=staff_permission(StaffAct.VOID_PAYMENT), custom={"admin": False, "label": "Void"})
     def void(self, by=None):
         pass
 
@@ -216,7 +217,7 @@ class Payment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @transition(field=state, source=S.COMPLETED, target=S.REFUNDED, conditions=[is_fully_refundable],
-                permission="payments.refund_payment", custom={"admin": False, "label": "Refund"})
+                permission=staff_permission(StaffAct.REFUND_PAYMENT), custom={"admin": False, "label": "Refund"})
     def refund(self, by=None):
         pass
 

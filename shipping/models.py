@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by
 
 from core.fsm import ProtectedStateMixin
+from core.staff_rights import StaffAct, staff_permission
 
 from catalog.models import PriceFields
 
@@ -234,7 +235,7 @@ class Shipment(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @transition(field=state, source=ShipmentState.READY, target=ShipmentState.SHIPPED,
-                conditions=[has_method], permission="shipping.ship_shipment",
+                conditions=[has_method], permission=staff_permission(StaffAct.SHIP_SHIPMENT),
                 custom={"admin": False, "label": "Ship"})
     def ship(self, tracking: str = "", by=None):
         self.tracking = tracking or self.tracking

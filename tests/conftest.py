@@ -1,5 +1,9 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import override_settings
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +26,16 @@ def admin_client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="module")
+def demo_shop_for_module(django_db_setup, django_db_blocker):
+    """The demo shop loaded once for a test module and flushed after it: seed_demo commits in phases of
+    its own, so it cannot be rolled back. A module overrides its ``shop`` fixture with it."""
+    with django_db_blocker.unblock():
+        try:
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                call_command("seed_demo", stdout=StringIO())
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)

@@ -8,6 +8,9 @@ The four ways of the seed:
 - **account** (``data.account.id/member_id`` + ``data.contact``) with a client-credentials
   token, or with the member's ``EP-Account-Management-Authentication-Token``: the member's
   customer checks out and the cart becomes theirs.
+Staff who check out for a customer (with a client-credentials token: by customer id, for an
+account, or a customer's cart as it is owned) need the right to place orders for customers
+(core.staff_rights); it is asked before anything changes.
 Shipping: each shipping group of the cart with items is a shipment (its address, its
 method); the items in no group ship to ``shipping_address`` by the first method the store
 offers for that country. Payment: the order is made with the manual method for its total,
@@ -27,6 +30,7 @@ from checkout.inputs import AddressInput, CheckoutData, ShipmentInput
 from checkout.options import checkout_options
 from checkout.placement import PlacementResult, Shopper, order_place
 from core.identifiers import parse_uuid
+from core.staff_rights import StaffAct, staff_require
 from customers.models import CompanyMember, Customer
 from payments.models import PaymentPlugin
 
@@ -44,6 +48,8 @@ def ep_checkout(*, caller: Caller, cart: Cart, given: CheckoutRequest, idempoten
 
 def _shopper(caller: Caller, cart: Cart, given: CheckoutRequest) -> tuple[Shopper, Cart]:
     if given.way == "guest":
+        if cart.customer_id is not None and not caller.owns(cart):
+            staff_require(caller.staff, StaffAct.PLACE_ORDER_FOR_CUSTOMER)
         return cart_shopper(cart), cart
     customer = _customer_checking_out(caller, given) if given.way == "customer_id" else _member(caller, given)
     if cart.customer_id != customer.pk:
@@ -54,6 +60,7 @@ def _shopper(caller: Caller, cart: Cart, given: CheckoutRequest) -> tuple[Shoppe
 
 def _customer_checking_out(caller: Caller, given: CheckoutRequest) -> Customer:
     if caller.is_backend:
+        staff_require(caller.staff, StaffAct.PLACE_ORDER_FOR_CUSTOMER)
         customer = Customer.objects.filter(reference=given.customer_id, user__isnull=False).first()
         if customer is None:
             raise NotFoundError("Customer not found.", meta={"id": given.customer_id}, title="Customer not found")
@@ -69,6 +76,8 @@ def _member(caller: Caller, given: CheckoutRequest) -> Customer:
     if not caller.is_backend and caller.member_customer is None:
         raise Unauthorized("An account checkout needs a client-credentials token or an "
                            "EP-Account-Management-Authentication-Token.")
+    if caller.is_backend:
+        staff_require(caller.staff, StaffAct.PLACE_ORDER_FOR_CUSTOMER)
     members = CompanyMember.objects.select_related("customer", "business_unit__company").filter(
         business_unit__company__uuid=parse_uuid(given.account_id), business_unit__company__is_active=True)
     if given.member_id:

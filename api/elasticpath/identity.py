@@ -11,7 +11,9 @@
   ``/access-tokens``) of a registered customer.
 - **Client-credentials tokens** (a trusted backend; ``POST /oauth/access_token`` with
   ``grant_type=client_credentials``, a staff user's username and password as client id and
-  secret) are access tokens of an active staff user, sent as ``Authorization: Bearer``. They may use any cart and read any order.
+  secret) are access tokens of an active staff user, sent as ``Authorization: Bearer``. With one, staff may
+  use a customer's cart, read and change any order and take payments, each as far as their Django
+  permissions allow (core.staff_rights: the admin's buttons ask the same); otherwise 403.
 - **Account member tokens** (``EP-Account-Management-Authentication-Token``) are the access
   token of the customer who is the account member.
 - **Guest orders** are read with the order's id (a random UUID) together with the id of
@@ -38,6 +40,7 @@ from carts.services import cart_get_or_create_by_reference
 from catalog.models import Store
 from checkout.placement import Shopper
 from core.money import CURRENCIES
+from core.staff_rights import StaffAct, staff_require
 from customers.models import Customer
 
 CUSTOMER_TOKEN_HEADER = "X-Moltin-Customer-Token"
@@ -56,6 +59,11 @@ class Caller:
     @property
     def is_backend(self) -> bool:
         return self.staff is not None
+
+    def owns(self, cart: Cart) -> bool:
+        """Whether ``cart`` is the customer's of one of the caller's tokens."""
+        return cart.customer_id is not None and any(
+            c is not None and c.pk == cart.customer_id for c in (self.customer, self.member_customer))
 
 
 def _user_from_token(token: str):
@@ -129,12 +137,15 @@ def valid_cart_id(cart_id: str) -> str:
     return cart_id
 
 
-def _may_use(caller: Caller, cart: Cart) -> bool:
-    if caller.is_backend:
+def _may_use(caller: Caller, cart: Cart, *, change: bool) -> bool:
+    """Anyone may use an anonymous cart; a customer's cart, that customer, or staff who may read (or change)
+    carts: StaffPermissionMissing when they may not."""
+    if cart.customer_id is None or caller.owns(cart):
         return True
-    if cart.customer_id is not None:
-        return any(c is not None and c.pk == cart.customer_id for c in (caller.customer, caller.member_customer))
-    return True
+    if caller.is_backend:
+        staff_require(caller.staff, StaffAct.CHANGE_CARTS if change else StaffAct.READ_CARTS)
+        return True
+    return False
 
 
 def ep_store(request) -> Store:
@@ -153,15 +164,16 @@ def ep_store(request) -> Store:
     return store
 
 
-def ep_cart(request, caller: Caller, cart_id: str, *, create: bool = False) -> Cart:
-    """The cart with this id if the caller may use it (created on first use when ``create``); 404 otherwise."""
+def ep_cart(request, caller: Caller, cart_id: str, *, create: bool = False, change: bool = True) -> Cart:
+    """The cart with this id if the caller may use it (created on first use when ``create``), to read only
+    unless ``change``; 404 otherwise."""
     cart_id = valid_cart_id(cart_id)
     cart = Cart.objects.select_related("store", "customer").filter(reference=cart_id).first()
     if cart is None and create:
         currency = (request.headers.get(CURRENCY_HEADER) or "").strip().upper() or None
         cart, _ = cart_get_or_create_by_reference(reference=cart_id, store=ep_store(request),
                                                   anonymous_id=ep_guest_id(cart_id), currency=currency)
-    if cart is None or not _may_use(caller, cart):
+    if cart is None or not _may_use(caller, cart, change=change):
         raise CartNotFound(f"There is no cart {cart_id!r}.", meta={"id": cart_id})
     return cart
 

@@ -80,7 +80,7 @@ def errors(*codes: int) -> dict:
     described = {
         400: "Invalid input (Failed Validation), insufficient stock, or a currency the item has no price in.",
         401: "A token is missing or not valid for this.",
-        403: "Not allowed with this token.",
+        403: "Not allowed with this token: its staff user lacks the Django permission for this (core.staff_rights).",
         404: "Not found.",
         409: "A conflict with the current state (a cart being checked out).",
         422: "Refused by a rule (e.g. a payment gateway that is not enabled).",
@@ -123,39 +123,41 @@ operation(views.CustomerTokensView, "post", operation_id="ep_customer_tokens_pos
 
 CART_PARAMS = [*CALLER, CURRENCY]
 operation(views.CartView, "get", operation_id="ep_cart_get", summary="A cart (made on first use)",
-          parameters=CART_PARAMS, auth=BEARER_OR_NONE, responses={200: ok(data(CART), "The cart."), **errors(400, 401)})
+          parameters=CART_PARAMS, auth=BEARER_OR_NONE,
+          responses={200: ok(data(CART), "The cart."), **errors(400, 401, 403)})
 operation(views.CartView, "put", operation_id="ep_cart_put", summary="Rename a cart", parameters=CART_PARAMS,
           auth=BEARER_OR_NONE, request=body(data(obj({"name": string(), "description": string()}))),
-          responses={200: ok(data(CART), "The cart."), **errors(400, 401)})
+          responses={200: ok(data(CART), "The cart."), **errors(400, 401, 403)})
 operation(views.CartView, "delete", operation_id="ep_cart_delete", summary="Delete a cart", parameters=CALLER,
-          auth=BEARER_OR_NONE, responses={204: OpenApiResponse(description="Deleted."), **errors(401, 404, 409)})
+          auth=BEARER_OR_NONE, responses={204: OpenApiResponse(description="Deleted."), **errors(401, 403, 404, 409)})
 operation(views.CartItemsView, "get", operation_id="ep_cart_items_get", summary="A cart's items",
-          parameters=CART_PARAMS, auth=BEARER_OR_NONE, responses={200: ok(CART_ITEMS, "Items."), **errors(400, 401)})
+          parameters=CART_PARAMS, auth=BEARER_OR_NONE,
+          responses={200: ok(CART_ITEMS, "Items."), **errors(400, 401, 403)})
 operation(views.CartItemsView, "post", operation_id="ep_cart_items_post", summary="Add an item (by sku or product id)",
           parameters=CART_PARAMS, auth=BEARER_OR_NONE,
           request=body(ITEM_INPUT, OpenApiExample("By sku", value={"data": {
               "type": "cart_item", "sku": "066_23294028", "quantity": 1}})),
-          responses={201: ok(CART_ITEMS, "The cart's items."), **errors(400, 401, 404, 409)})
+          responses={201: ok(CART_ITEMS, "The cart's items."), **errors(400, 401, 403, 404, 409)})
 operation(views.CartItemsView, "put", operation_id="ep_cart_items_put", summary="Change several items' quantities",
           parameters=CALLER, auth=BEARER_OR_NONE,
           request=body(obj({"data": array(obj({"id": string(), "quantity": integer(minimum=0)},
                                               required=("id", "quantity")))}, required=("data",))),
-          responses={200: ok(CART_ITEMS, "The cart's items."), **errors(400, 401, 404, 409)})
+          responses={200: ok(CART_ITEMS, "The cart's items."), **errors(400, 401, 403, 404, 409)})
 operation(views.CartItemsView, "delete", operation_id="ep_cart_items_delete", summary="Empty a cart",
           parameters=CALLER, auth=BEARER_OR_NONE,
-          responses={204: OpenApiResponse(description="Emptied."), **errors(401, 404, 409)})
+          responses={204: OpenApiResponse(description="Emptied."), **errors(401, 403, 404, 409)})
 operation(views.CartItemView, "put", operation_id="ep_cart_item_put",
           summary="Change an item's quantity or shipping group", parameters=CALLER, auth=BEARER_OR_NONE,
           request=body(data(obj({"quantity": integer(minimum=0), "shipping_group_id": NULLABLE_STRING}))),
-          responses={200: ok(CART_ITEMS, "The cart's items."), **errors(400, 401, 404, 409)})
+          responses={200: ok(CART_ITEMS, "The cart's items."), **errors(400, 401, 403, 404, 409)})
 operation(views.CartItemView, "delete", operation_id="ep_cart_item_delete", summary="Remove an item",
           parameters=CALLER, auth=BEARER_OR_NONE,
-          responses={200: ok(CART_ITEMS, "The cart's items."), **errors(401, 404, 409)})
+          responses={200: ok(CART_ITEMS, "The cart's items."), **errors(401, 403, 404, 409)})
 operation(views.CartCustomersView, "post", operation_id="ep_cart_customers_post",
           summary="Associate a cart with the token's customer", parameters=CALLER, auth=BEARER_OR_NONE,
           request=body(obj({"data": array(obj({"type": string(enum=["customer"]), "id": string()},
                                               required=("type", "id")))}, required=("data",))),
-          responses={200: ok(obj({"data": array(obj())}), "Associated."), **errors(400, 401, 404)})
+          responses={200: ok(obj({"data": array(obj())}), "Associated."), **errors(400, 401, 403, 404)})
 operation(views.CheckoutView, "post", operation_id="ep_checkout_post", summary="Check a cart out (the cart stays)",
           description="With a customer id, a customer object (guest), or an account; order_number and "
                       "external_ref (≤ 64 characters) are kept. Idempotency-Key makes a retry return the first order.",
@@ -166,29 +168,30 @@ operation(views.CheckoutView, "post", operation_id="ep_checkout_post", summary="
                                   "city": "Berlin", "postcode": "10115", "country": "DE"},
               "shipping_address": {"first_name": "Ron", "last_name": "Swanson", "line_1": "1 Sunny Street",
                                    "city": "Berlin", "postcode": "10115", "country": "DE"}}})),
-          responses={200: ok(data(ORDER), "The order."), **errors(400, 401, 404, 409, 422)})
+          responses={200: ok(data(ORDER), "The order."), **errors(400, 401, 403, 404, 409, 422)})
 operation(views.ShippingGroupsView, "get", operation_id="ep_shipping_groups_get", summary="A cart's shipping groups",
           parameters=CALLER, auth=BEARER_OR_NONE,
-          responses={200: ok(data(SHIPPING_GROUP, many=True), "Groups."), **errors(401, 404)})
+          responses={200: ok(data(SHIPPING_GROUP, many=True), "Groups."), **errors(401, 403, 404)})
 operation(views.ShippingGroupsView, "post", operation_id="ep_shipping_groups_post", summary="Add a shipping group",
           parameters=CALLER, auth=BEARER_OR_NONE, request=body(GROUP_INPUT),
-          responses={201: ok(data(SHIPPING_GROUP), "The group."), **errors(400, 401, 404, 409)})
+          responses={201: ok(data(SHIPPING_GROUP), "The group."), **errors(400, 401, 403, 404, 409)})
 operation(views.ShippingGroupView, "get", operation_id="ep_shipping_group_get", summary="A shipping group",
           parameters=CALLER, auth=BEARER_OR_NONE,
-          responses={200: ok(data(SHIPPING_GROUP), "The group."), **errors(401, 404)})
+          responses={200: ok(data(SHIPPING_GROUP), "The group."), **errors(401, 403, 404)})
 operation(views.ShippingGroupView, "put", operation_id="ep_shipping_group_put", summary="Change a shipping group",
           parameters=CALLER, auth=BEARER_OR_NONE, request=body(GROUP_INPUT),
-          responses={200: ok(data(SHIPPING_GROUP), "The group."), **errors(400, 401, 404, 409)})
+          responses={200: ok(data(SHIPPING_GROUP), "The group."), **errors(400, 401, 403, 404, 409)})
 operation(views.ShippingGroupView, "delete", operation_id="ep_shipping_group_delete",
           summary="Delete a shipping group", parameters=CALLER, auth=BEARER_OR_NONE,
-          responses={204: OpenApiResponse(description="Deleted."), **errors(400, 401, 404, 409)})
+          responses={204: OpenApiResponse(description="Deleted."), **errors(400, 401, 403, 404, 409)})
 
 ORDER_PARAMS = [*CALLER, CART_ID]
-operation(views.OrdersView, "get", operation_id="ep_orders_get", summary="Orders (a customer's, or all for staff)",
+operation(views.OrdersView, "get", operation_id="ep_orders_get",
+          summary="Orders (a customer's, or all for staff who may read orders)",
           parameters=CALLER, auth=BEARER_OR_NONE,
-          responses={200: ok(data(ORDER, many=True, meta=True), "Orders."), **errors(401)})
+          responses={200: ok(data(ORDER, many=True, meta=True), "Orders."), **errors(401, 403)})
 operation(views.OrderView, "get", operation_id="ep_order_get", summary="An order", parameters=ORDER_PARAMS,
-          auth=BEARER_OR_NONE, responses={200: ok(data(ORDER), "The order."), **errors(401, 404)})
+          auth=BEARER_OR_NONE, responses={200: ok(data(ORDER), "The order."), **errors(401, 403, 404)})
 operation(views.OrderView, "put", operation_id="ep_order_put",
           summary="Change an order's order_number, external_ref, or cancel it (staff)", parameters=ORDER_PARAMS,
           auth=BEARER_OR_NONE,
@@ -198,16 +201,16 @@ operation(views.OrderView, "put", operation_id="ep_order_put",
           responses={200: ok(data(ORDER), "The order."), **errors(400, 401, 403, 404, 409, 422)})
 operation(views.OrderItemsView, "get", operation_id="ep_order_items_get", summary="An order's items",
           parameters=ORDER_PARAMS, auth=BEARER_OR_NONE,
-          responses={200: ok(data(obj(), many=True), "Items."), **errors(401, 404)})
+          responses={200: ok(data(obj(), many=True), "Items."), **errors(401, 403, 404)})
 operation(views.OrderPaymentsView, "post", operation_id="ep_order_payments_post",
           summary="Pay for an order with the manual gateway", parameters=ORDER_PARAMS, auth=BEARER_OR_NONE,
           request=body(data(obj({"gateway": string(enum=["manual"]), "method": string(enum=["authorize", "purchase"])},
                                 required=("gateway", "method"))),
                        OpenApiExample("Authorize", value={"data": {"gateway": "manual", "method": "authorize"}})),
-          responses={200: ok(data(TRANSACTION), "The transaction."), **errors(400, 401, 404, 409, 422)})
+          responses={200: ok(data(TRANSACTION), "The transaction."), **errors(400, 401, 403, 404, 409, 422)})
 operation(views.OrderTransactionsView, "get", operation_id="ep_order_transactions_get",
           summary="An order's transactions", parameters=ORDER_PARAMS, auth=BEARER_OR_NONE,
-          responses={200: ok(data(TRANSACTION, many=True), "Transactions."), **errors(401, 404)})
+          responses={200: ok(data(TRANSACTION, many=True), "Transactions."), **errors(401, 403, 404)})
 for view, op_id, summary in ((views.TransactionCaptureView, "ep_transaction_capture_post", "Capture a transaction"),
                              (views.TransactionRefundView, "ep_transaction_refund_post", "Refund a transaction")):
     operation(view, "post", operation_id=op_id, summary=summary + " (client-credentials token)",

@@ -27,9 +27,10 @@ from carts.shipping_groups import (
 from catalog.models import Variant
 from checkout.cart_claims import cart_ensure_unclaimed
 from checkout.order_payments import order_payment_transact, order_transaction_capture, order_transaction_refund
-from checkout.order_reads import order_visible, orders_visible
+from checkout.order_reads import order_placed_get, order_visible, orders_visible
 from checkout.order_updates import order_update_addresses, order_update_references
 from checkout.services import order_apply_staff_transition
+from core.staff_rights import StaffAct
 from customers.services import customer_authenticate
 from payments.models import PaymentTransaction
 
@@ -99,7 +100,7 @@ class CustomerTokensView(EPView):
 
 class CartView(EPView):
     def get(self, request, cart_id):
-        cart = ep_cart(request, ep_caller(request), cart_id, create=True)
+        cart = ep_cart(request, ep_caller(request), cart_id, create=True, change=False)
         return Response(_cart_body(request, cart))
 
     def put(self, request, cart_id):
@@ -117,7 +118,7 @@ class CartView(EPView):
 
 class CartItemsView(EPView):
     def get(self, request, cart_id):
-        cart = ep_cart(request, ep_caller(request), cart_id, create=True)
+        cart = ep_cart(request, ep_caller(request), cart_id, create=True, change=False)
         return Response(doc.cart_items_document(request, cart, _items(cart)))
 
     def post(self, request, cart_id):
@@ -187,7 +188,7 @@ class CheckoutView(EPView):
         cart = ep_cart(request, caller, cart_id)
         result = ep_checkout(caller=caller, cart=cart, given=given,
                              idempotency_key=request.headers.get("Idempotency-Key"))
-        order = order_visible(order_id=result.order.uuid, everyone=True)
+        order = order_placed_get(order_id=result.order.uuid)
         headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
         return Response({"data": doc.order_resource(request, order)}, headers=headers)
 
@@ -218,7 +219,7 @@ def _group_input(request, *, partial: bool) -> dict:
 
 class ShippingGroupsView(EPView):
     def get(self, request, cart_id):
-        cart = ep_cart(request, ep_caller(request), cart_id)
+        cart = ep_cart(request, ep_caller(request), cart_id, change=False)
         return Response({"data": [doc.shipping_group_resource(cart, g) for g in shipping_groups_of(cart=cart)]})
 
     def post(self, request, cart_id):
@@ -232,7 +233,7 @@ class ShippingGroupsView(EPView):
 
 class ShippingGroupView(EPView):
     def get(self, request, cart_id, group_id):
-        cart = ep_cart(request, ep_caller(request), cart_id)
+        cart = ep_cart(request, ep_caller(request), cart_id, change=False)
         return Response({"data": doc.shipping_group_resource(cart, shipping_group_get(cart=cart, group_id=group_id))})
 
     def put(self, request, cart_id, group_id):
@@ -262,10 +263,11 @@ def _guest_ids(request) -> tuple[str, ...]:
         return ()
 
 
-def _order_for(request, order_id):
+def _order_for(request, order_id, act: StaffAct = StaffAct.READ_ORDERS):
+    """The caller and the order, if it is theirs or they are staff who may do ``act`` with it."""
     caller = ep_caller(request)
     return caller, order_visible(order_id=order_id, customer=caller.customer, guest_ids=_guest_ids(request),
-                                 everyone=caller.is_backend)
+                                 staff=caller.staff, act=act)
 
 
 class OrdersView(EPView):
@@ -275,7 +277,7 @@ class OrdersView(EPView):
             raise EPError("Listing orders needs a customer token or a client-credentials token.", status=401,
                           title="Unauthorized")
         limit, offset = page_params(request)
-        orders = orders_visible(customer=caller.customer, everyone=caller.is_backend)
+        orders = orders_visible(customer=caller.customer, staff=caller.staff)
         total = orders.count()
         page = list(orders[offset:offset + limit])
         return Response({"data": [doc.order_resource(request, o) for o in page],
@@ -291,13 +293,10 @@ class OrderView(EPView):
 
     def put(self, request, order_id):
         data = data_object(request, type_="order")
-        caller, order = _order_for(request, order_id)
+        caller, order = _order_for(request, order_id, StaffAct.EDIT_ORDERS)
         if "status" in data:
             if text(data, "status") != "cancelled":
                 raise invalid("data.status", 'The only status an order can be given is "cancelled".')
-            if not caller.is_backend:
-                raise EPError("Cancelling an order needs a client-credentials token.", status=403,
-                              title="Forbidden")
             order_apply_staff_transition(order_id=order.pk, transition="cancel", by=caller.staff)
         if "billing_address" in data or "shipping_address" in data:
             order_update_addresses(
@@ -310,7 +309,7 @@ class OrderView(EPView):
             order_number=text(data, "order_number", max_length=64) if "order_number" in data else None,
             external_ref=text(data, "external_ref", max_length=64) if "external_ref" in data else None,
         )
-        return Response({"data": doc.order_resource(request, order_visible(order_id=order.uuid, everyone=True))})
+        return Response({"data": doc.order_resource(request, order_placed_get(order_id=order.uuid))})
 
 
 class OrderItemsView(EPView):
@@ -321,7 +320,7 @@ class OrderItemsView(EPView):
 
 class OrderPaymentsView(EPView):
     """POST /v2/orders/:id/payments with the manual gateway: ``authorize`` (the shopper will pay offline;
-    the order's owner may say so) or ``purchase`` (the money arrived: staff only)."""
+    the order's owner may say so) or ``purchase`` (the money arrived: staff who may record it)."""
 
     def post(self, request, order_id):
         data = data_object(request)
@@ -329,11 +328,8 @@ class OrderPaymentsView(EPView):
         if gateway != "manual":
             raise EPError(f"The gateway {gateway!r} is not enabled; use \"manual\".", meta={"gateway": gateway[:40]},
                           status=422, title="Gateway not enabled")
-        caller, order = _order_for(request, order_id)
-        method = text(data, "method", required=True)
-        if method != "authorize":
-            _backend_only(caller, "Recording money taken through the manual gateway")
-        made = order_payment_transact(order_id=order.pk, action=method)
+        caller, order = _order_for(request, order_id, StaffAct.EDIT_ORDERS)
+        made = order_payment_transact(order_id=order.pk, action=text(data, "method", required=True), by=caller.staff)
         return Response({"data": doc.transaction_resource(order, _transaction(made))})
 
 
@@ -348,24 +344,15 @@ class OrderTransactionsView(EPView):
                                   for p in order.payments.all() for t in p.transactions.all()]})
 
 
-def _backend_only(caller, what: str) -> None:
-    """The manual gateway records money that moved outside the shop: only staff (a client-credentials
-    token) may say it did, never the shopper whose order it is."""
-    if not caller.is_backend:
-        raise EPError(f"{what} needs a client-credentials token.", status=403, title="Forbidden")
-
-
 class TransactionCaptureView(EPView):
     def post(self, request, order_id, transaction_id):
-        caller, order = _order_for(request, order_id)
-        _backend_only(caller, "Capturing a payment")
-        made = order_transaction_capture(order_id=order.pk, transaction_uuid=transaction_id)
+        caller, order = _order_for(request, order_id, StaffAct.EDIT_ORDERS)
+        made = order_transaction_capture(order_id=order.pk, transaction_uuid=transaction_id, by=caller.staff)
         return Response({"data": doc.transaction_resource(order, _transaction(made))})
 
 
 class TransactionRefundView(EPView):
     def post(self, request, order_id, transaction_id):
-        caller, order = _order_for(request, order_id)
-        _backend_only(caller, "Refunding a payment")
-        made = order_transaction_refund(order_id=order.pk, transaction_uuid=transaction_id)
+        caller, order = _order_for(request, order_id, StaffAct.EDIT_ORDERS)
+        made = order_transaction_refund(order_id=order.pk, transaction_uuid=transaction_id, by=caller.staff)
         return Response({"data": doc.transaction_resource(order, _transaction(made))})

@@ -1,6 +1,9 @@
 """Who calls the Spree dialect: an API key (X-Spree-Token or ?token=) for registered users and staff,
 and an order token (X-Spree-Order-Token or order_token) for a guest's order.
 
+The key of an active staff user opens other people's orders as far as their Django permissions
+allow (core.staff_rights, asked by the step checkout); a user who is no longer staff is no staff.
+
 API keys are ``rest_framework.authtoken`` tokens, one per user. A key that matches no
 active user is refused (401) rather than treated as a guest.
 """
@@ -33,4 +36,5 @@ def spree_caller(request) -> Caller:
     if found is None or not found.user.is_active:
         raise InvalidApiKey()
     customer = Customer.objects.filter(user=found.user).first()
-    return Caller(customer=customer, is_staff=found.user.is_staff, order_token=_order_token(request))
+    staff = found.user if found.user.is_staff else None
+    return Caller(customer=customer, staff=staff, order_token=_order_token(request))

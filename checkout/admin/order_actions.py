@@ -2,11 +2,11 @@
 returns), shipping a shipment with its tracking number, and capturing, refunding or voiding
 a payment.
 
-Each action is offered only when the order's state machines allow it and the user holds
-its permission, and none on a payment (nor the order's cancel or resume) while its provider is
-being asked to capture, refund or void it; each is confirmed on a page of its own and carried out
-by a checkout service, which checks all that again under row locks. A refusal comes back as the service's
-DomainError and is shown as an admin message.
+Each action is offered only when the order's state machines allow it and the user may take it
+(core.staff_rights, which the services and the APIs ask too), and none on a payment (nor the order's
+cancel or resume) while its provider is being asked to capture, refund or void it; each is confirmed
+on a page of its own and carried out by a checkout service, which checks all that again under row
+locks. A refusal comes back as the service's DomainError and is shown as an admin message.
 
 While a payment is marked, what is offered on it instead is to settle the call whose outcome was
 lost, once staff have asked the provider (payment_call_settle): "the provider did it" records the
@@ -34,6 +34,7 @@ from checkout.services import (
     shipment_ship,
 )
 from core.money import format_money
+from core.staff_rights import PAYMENT_ACTS, StaffAct, staff_may
 from payments.models import Payment, PaymentState, ProviderCall
 from payments.services import provider_call_settleable
 from shipping.models import Shipment, ShipmentState
@@ -132,7 +133,7 @@ def staff_actions_for(order: Order, user) -> list[StaffAction]:
         for t in order.get_available_user_state_transitions(user)
         if t.name in STAFF_TRANSITIONS and not (busy and t.name in ("cancel", "resume"))
     ]
-    if order.state == OrderState.COMPLETE and user.has_perm("shipping.ship_shipment"):
+    if order.state == OrderState.COMPLETE and staff_may(user, StaffAct.SHIP_SHIPMENT):
         for shipment in order.shipments.all():
             ready = shipment.state == ShipmentState.READY or (
                 shipment.state == ShipmentState.PENDING and shipment.method_id is not None
@@ -142,7 +143,7 @@ def staff_actions_for(order: Order, user) -> list[StaffAction]:
     if order.is_placed:
         for payment in payments:
             offered += [_payment_action(order, payment, name) for name in PAYMENT_ACTIONS
-                        if _payment_allows(order, payment, name) and user.has_perm(f"payments.{name}_payment")]
+                        if _payment_allows(order, payment, name) and staff_may(user, PAYMENT_ACTS[name])]
             if _may_settle(payment, user):
                 offered += [_settle_action(order, payment, name) for name in SETTLE_ACTIONS]
     return offered
@@ -150,9 +151,8 @@ def staff_actions_for(order: Order, user) -> list[StaffAction]:
 
 def _may_settle(payment: Payment, user) -> bool:
     """A marked payment's call may be settled, once the provider had its time to answer, by staff who may
-    make that call and change orders."""
-    return provider_call_settleable(payment) and user.has_perm(f"payments.{payment.provider_call}_payment") and (
-        user.has_perm("checkout.change_order"))
+    make that call."""
+    return provider_call_settleable(payment) and staff_may(user, PAYMENT_ACTS[payment.provider_call])
 
 
 def _payment_allows(order: Order, payment: Payment, name: str) -> bool:

@@ -23,6 +23,7 @@ from catalog.models import PriceMode
 from checkout import flow
 from core.fsm import ProtectedStateMixin
 from core.money import CURRENCY_CHOICES
+from core.staff_rights import StaffAct, staff_permission
 from customers.models import PostalAddress
 
 
@@ -229,13 +230,13 @@ class Order(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @transition(field=state, source=[S.CONFIRM, S.COMPLETE], target=S.CANCELED,
-                conditions=[flow.nothing_shipped], permission="checkout.cancel_order",
+                conditions=[flow.nothing_shipped], permission=staff_permission(StaffAct.CANCEL_ORDER),
                 custom={"label": "Cancel order", "admin": True})
     def cancel(self, by=None):
         pass
 
     @fsm_log_by
-    @transition(field=state, source=S.CANCELED, target=S.COMPLETE, permission="checkout.resume_order",
+    @transition(field=state, source=S.CANCELED, target=S.COMPLETE, permission=staff_permission(StaffAct.RESUME_ORDER),
                 custom={"label": "Resume order", "admin": True})
     def resume(self, by=None):
         """The service takes the stock again first (it was given back on cancel)."""
@@ -243,19 +244,21 @@ class Order(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @transition(field=state, source=S.COMPLETE, target=S.AWAITING_RETURN,
-                conditions=[flow.something_shipped], permission="checkout.return_order",
+                conditions=[flow.something_shipped], permission=staff_permission(StaffAct.RETURN_ORDER),
                 custom={"label": "Authorize return", "admin": True})
     def authorize_return(self, by=None):
         pass
 
     @fsm_log_by
-    @transition(field=state, source=S.AWAITING_RETURN, target=S.RETURNED, permission="checkout.return_order",
+    @transition(field=state, source=S.AWAITING_RETURN, target=S.RETURNED,
+                permission=staff_permission(StaffAct.RETURN_ORDER),
                 custom={"label": "Receive return", "admin": True})
     def receive_return(self, by=None):
         pass
 
     @fsm_log_by
-    @transition(field=state, source=S.AWAITING_RETURN, target=S.COMPLETE, permission="checkout.return_order",
+    @transition(field=state, source=S.AWAITING_RETURN, target=S.COMPLETE,
+                permission=staff_permission(StaffAct.RETURN_ORDER),
                 custom={"label": "Cancel return", "admin": True})
     def cancel_return(self, by=None):
         pass

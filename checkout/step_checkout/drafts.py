@@ -28,6 +28,7 @@ from checkout.exceptions import (
 from checkout.models import CheckoutClaim, CheckoutDraft, Order, OrderState, new_order_number
 from checkout.placement import CLAIM_TIMEOUT
 from core.errors import DomainError
+from core.staff_rights import StaffAct, staff_require
 from customers.models import Customer
 from shipping.exceptions import InsufficientStock, RentalDatesInvalid, ZipcodeNotServiceable
 from shipping.selectors import stock_location_ids_for, variant_availability
@@ -38,18 +39,23 @@ UNSET = object()
 
 @dataclass(frozen=True)
 class Caller:
-    """Who asks: a registered customer (API key), staff (sees every order), and the order token sent."""
+    """Who asks: a registered customer (API key), the staff user of an API key, and the order token sent."""
 
     customer: Customer | None = None
-    is_staff: bool = False
+    staff: object | None = None
     order_token: str = ""
 
-    def may_use(self, *, customer_id: int | None, token: str) -> bool:
-        if self.is_staff:
-            return True
+    def may_use(self, *, customer_id: int | None, token: str, act: StaffAct) -> bool:
+        """Whether the order is the caller's (their customer's, or the one their order token opens); staff may
+        use anyone's for ``act`` when core.staff_rights says so (StaffPermissionMissing when it does not)."""
         if self.customer is not None and customer_id == self.customer.pk:
             return True
-        return bool(self.order_token) and bool(token) and hmac.compare_digest(self.order_token, token)
+        if self.order_token and token and hmac.compare_digest(self.order_token, token):
+            return True
+        if self.staff is not None:
+            staff_require(self.staff, act)
+            return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -74,29 +80,34 @@ class RentalChange:
 # --- finding a draft ----------------------------------------------------------------------
 
 
-def spree_order_get(*, number: str, caller: Caller) -> CheckoutDraft | Order:
-    """The draft with this number, or a placed order without one; 401 when not the caller's, 404 when none."""
+def spree_order_get(*, number: str, caller: Caller, act: StaffAct = StaffAct.READ_CARTS) -> CheckoutDraft | Order:
+    """The draft with this number, or a placed order without one; 401 when not the caller's, 404 when none.
+
+    A draft not placed yet is a cart being checked out: staff need ``act`` for someone else's (reading carts
+    unless said otherwise); a placed order needs reading orders."""
     draft = (CheckoutDraft.objects.select_related("store", "customer__user", "order", "cart", "bill_address__country",
                                                   "bill_address__region", "ship_address__country",
                                                   "ship_address__region", "shipment_method", "payment_method",
                                                   "credit_card")
              .filter(number=number).first())
     if draft is not None:
-        if not caller.may_use(customer_id=draft.customer_id, token=draft.token):
+        needed = StaffAct.READ_ORDERS if draft.order_id is not None else act
+        if not caller.may_use(customer_id=draft.customer_id, token=draft.token, act=needed):
             raise OrderAccessDenied()
         return draft
     order = Order.objects.select_related("customer").filter(number=number).first()
     if order is None:
         raise OrderNotFound()
     registered = order.customer_id if order.customer and not order.customer.is_guest else None
-    if not caller.may_use(customer_id=registered, token=order.guest_token):
+    if not caller.may_use(customer_id=registered, token=order.guest_token, act=StaffAct.READ_ORDERS):
         raise OrderAccessDenied()
     return order
 
 
 def draft_for_update(*, number: str, caller: Caller) -> CheckoutDraft:
-    """A draft the caller may change: not placed yet (a placed order is no longer theirs to edit)."""
-    found = spree_order_get(number=number, caller=caller)
+    """A draft the caller may change: not placed yet (a placed order is no longer theirs to edit); staff need
+    to be allowed to change carts for someone else's."""
+    found = spree_order_get(number=number, caller=caller, act=StaffAct.CHANGE_CARTS)
     if not isinstance(found, CheckoutDraft) or found.is_placed:
         raise OrderAccessDenied()
     return found

@@ -75,7 +75,8 @@ def test_an_unpaid_orders_shipment_waits(boss):
 
 def test_capture_pays_the_order_and_readies_its_shipments(boss):
     order = authorised(placed())
-    payment = payment_capture(payment=order.payments.get(), by=staff_user("payments.capture_payment"))
+    clerk = staff_user("checkout.change_order", "payments.capture_payment")
+    payment = payment_capture(payment=order.payments.get(), by=clerk)
     order.refresh_from_db()
     assert (payment.state, payment.captured_amount) == (PaymentState.COMPLETED, payment.amount)
     assert (order.payment_state, order.payment_total, order.shipment_state) == (
@@ -107,7 +108,7 @@ def test_each_payment_action_needs_its_own_permission(service, permission):
     order = placed() if service is payment_refund else authorised(placed())
     payment = order.payments.get()
     with pytest.raises(OrderTransitionForbidden):
-        service(payment=payment, by=staff_user(permission))
+        service(payment=payment, by=staff_user("checkout.change_order", permission))
     assert Payment.objects.get(pk=payment.pk).state == payment.state
 
 

@@ -196,18 +196,18 @@ def test_rental_dates_can_be_moved_on_an_existing_draft():
     assert CheckoutDraft.objects.get(pk=draft.pk).rental_end_date == days(20)
 
 
-def test_who_may_see_a_draft():
+def test_who_may_see_a_draft(superuser):
     john = Customer.objects.get(email="john.doe@example.com", user__isnull=False)
     guest = phone_order()
     mine = draft_create(store=us(), customer=john)
     assert spree_order_get(number=guest.number, caller=Caller(order_token=guest.token)) == guest
     assert spree_order_get(number=mine.number, caller=Caller(customer=john)) == mine
-    assert spree_order_get(number=guest.number, caller=Caller(is_staff=True)) == guest
+    assert spree_order_get(number=guest.number, caller=Caller(staff=superuser)) == guest
     for caller in (Caller(), Caller(order_token=mine.token), Caller(customer=john)):
         with pytest.raises(OrderAccessDenied):
             spree_order_get(number=guest.number, caller=caller)
     with pytest.raises(OrderNotFound):
-        spree_order_get(number="R000000000", caller=Caller(is_staff=True))
+        spree_order_get(number="R000000000", caller=Caller(staff=superuser))
 
 
 def test_a_draft_being_placed_cannot_change_until_its_claim_is_stale():

@@ -101,7 +101,7 @@ def ep_authorised() -> Order:
 
 def ep_purchased() -> Order:
     order = authorised(plugin=PaymentPlugin.MANUAL)
-    order_payment_transact(order_id=order.pk, action="purchase")
+    order_payment_transact(order_id=order.pk, action="purchase", by=UserFactory(superuser=True))
     return order
 
 
@@ -118,14 +118,14 @@ ACTIONS = {
     "staff void": (authorised, lambda o, by: payment_void(payment=o.payments.get(), by=by),
                    "void", PaymentState.VOID),
     "EP purchase": (lambda: authorised(plugin=PaymentPlugin.MANUAL),
-                    lambda o, by: order_payment_transact(order_id=o.pk, action="purchase"),
+                    lambda o, by: order_payment_transact(order_id=o.pk, action="purchase", by=by),
                     "capture", PaymentState.COMPLETED),
     "EP capture": (ep_authorised,
-                   lambda o, by: order_transaction_capture(order_id=o.pk,
+                   lambda o, by: order_transaction_capture(order_id=o.pk, by=by,
                                                            transaction_uuid=transaction_of(o, "authorize").uuid),
                    "capture", PaymentState.COMPLETED),
     "EP refund": (ep_purchased,
-                  lambda o, by: order_transaction_refund(order_id=o.pk,
+                  lambda o, by: order_transaction_refund(order_id=o.pk, by=by,
                                                          transaction_uuid=transaction_of(o, "purchase").uuid),
                   "refund", PaymentState.REFUNDED),
     "payment capture": (authorised, lambda o, by: payment_transaction_capture(payment=o.payments.get(), by=by),
@@ -234,16 +234,16 @@ def test_while_a_refund_is_under_way_a_second_refund_is_refused(provider, boss):
     assert PaymentTransaction.objects.filter(payment=payment, kind="refund").count() == 1
 
 
-def test_while_the_manual_gateway_takes_a_purchase_nothing_else_is_recorded_on_the_payment(provider):
+def test_while_the_manual_gateway_takes_a_purchase_nothing_else_is_recorded_on_the_payment(provider, boss):
     order = authorised(plugin=PaymentPlugin.MANUAL)
 
     def others():
         for action in ("purchase", "authorize"):
             with pytest.raises(PaymentTransactionNotAllowed):
-                order_payment_transact(order_id=order.pk, action=action)
+                order_payment_transact(order_id=order.pk, action=action, by=boss)
 
     provider.during = others
-    order_payment_transact(order_id=order.pk, action="purchase")
+    order_payment_transact(order_id=order.pk, action="purchase", by=boss)
 
     assert list(PaymentTransaction.objects.filter(payment__order=order).values_list("kind", flat=True)) == [
         TransactionKind.PURCHASE]

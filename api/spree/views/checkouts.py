@@ -10,6 +10,10 @@ from checkout.models import CheckoutDraft, OrderState
 from checkout.step_checkout import (
     draft_advance, draft_complete, draft_for_update, draft_next, draft_update_checkout, spree_order_get,
 )
+from core.staff_rights import StaffAct
+
+# Staff completing someone else's checkout place an order for a customer (core.staff_rights).
+PLACING = StaffAct.PLACE_ORDER_FOR_CUSTOMER
 
 
 class CheckoutStepView(SpreeView):
@@ -29,11 +33,11 @@ class CheckoutNextView(CheckoutStepView):
 
     def put(self, request, number: str):
         caller = spree_caller(request)
-        found = spree_order_get(number=number, caller=caller)
+        found = spree_order_get(number=number, caller=caller, act=StaffAct.CHANGE_CARTS)
         if not isinstance(found, CheckoutDraft):
             return Response(order_body(found, caller))  # placed elsewhere: nothing left to do
         if found.is_placed or found.state == OrderState.CONFIRM:
-            return _complete(request, found, caller)
+            return _complete(request, spree_order_get(number=number, caller=caller, act=PLACING), caller)
         return Response(order_body(draft_next(draft=draft_for_update(number=number, caller=caller)), caller))
 
 
@@ -47,7 +51,7 @@ class CheckoutAdvanceView(CheckoutStepView):
 class CheckoutCompleteView(CheckoutStepView):
     def put(self, request, number: str):
         caller = spree_caller(request)
-        found = spree_order_get(number=number, caller=caller)
+        found = spree_order_get(number=number, caller=caller, act=PLACING)
         if not isinstance(found, CheckoutDraft):
             return Response(order_body(found, caller))
         return _complete(request, found, caller)
