@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",  # the Spree dialect's API keys (X-Spree-Token)
+    "axes",  # failed logins counted in the database, per username and per client address
     "django_fsm",
     "django_fsm_log",
     "drf_spectacular",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # the admin login's lockout page (the API answers its own 429)
 ]
 
 TEMPLATES = [
@@ -106,6 +108,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Every password check goes through django-axes first: while a username or a client address has
+# LOGIN_FAILURE_LIMIT failures less than LOGIN_LOCKOUT_MINUTES apart, no password is even tried.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every worker and machine
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "config.admin_site.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "client_secret"]  # masked in the stored attempts
+AXES_VERBOSE = False  # no start-up banner in every command; failures are still logged, masked
+# The client address failed logins are counted against: REMOTE_ADDR, unless the shop runs behind
+# TRUSTED_PROXY_COUNT proxies that each append to CLIENT_ADDRESS_HEADER (core/client_address.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", default="X-Forwarded-For")
 
 # STATIC
 STATIC_URL = "static/"

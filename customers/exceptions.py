@@ -13,6 +13,18 @@ class InvalidAccessToken(DomainError):
     default_detail = "Invalid access token."
 
 
+class TooManyLoginAttempts(DomainError):
+    """The username or the client address has too many recent failed logins; ``retry_after`` is in seconds."""
+
+    code = "too_many_login_attempts"
+    status = 429
+    default_detail = "Too many failed login attempts. Try again later."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int, meta: dict | None = None):
+        super().__init__(detail, meta=meta)
+        self.retry_after = retry_after
+
+
 class GuestIdInvalid(DomainError):
     code = "guest_id_invalid"
     status = 400

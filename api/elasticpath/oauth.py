@@ -9,7 +9,6 @@
 Both are the shop's signed access tokens (simplejwt), with Elastic Path's response fields.
 """
 
-from django.contrib.auth import authenticate
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework_simplejwt.tokens import AccessToken
@@ -17,6 +16,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from api.elasticpath.errors import EPError
 from api.elasticpath.views import EPView
 from api.glue.documents import PlainJSONParser
+from customers.logins import password_check
 
 IMPLICIT = "implicit"
 CLIENT_CREDENTIALS = "client_credentials"
@@ -40,8 +40,8 @@ class AccessTokenView(EPView):
             token["grant_type"] = IMPLICIT
             token["client_id"] = client_id
         elif grant_type == CLIENT_CREDENTIALS:
-            user = authenticate(username=client_id, password=_field(request, "client_secret"))
-            if user is None or not user.is_active or not user.is_staff:
+            user = password_check(request=request, username=client_id, password=_field(request, "client_secret"))
+            if user is None or not user.is_staff:
                 raise EPError("The client credentials are not valid.", status=401, title="Unauthorized")
             token = AccessToken.for_user(user)
             token["grant_type"] = CLIENT_CREDENTIALS

@@ -36,7 +36,7 @@ def token_attributes(refresh: RefreshToken) -> dict:
 class AccessTokensView(GlueView):
     def post(self, request):
         attributes = glue_attributes(request, "access-tokens")
-        customer = customer_authenticate(username=required_string(attributes, "username"),
+        customer = customer_authenticate(request=request, username=required_string(attributes, "username"),
                                          password=required_string(attributes, "password", max_length=4096))
         # A guest logging in brings their cart along (Spryker merges it into the customer's cart).
         guest_carts_merge_at_login(anonymous_id=request.headers.get(GUEST_HEADER), customer=customer)

@@ -1,0 +1,26 @@
+"""Password checks that hold against guessing.
+
+Every password a client sends (a Glue or Elastic Path login, an Elastic Path client secret, the
+current password of a password change, the admin's login form) is checked by Django's
+``authenticate()`` together with the request it came with. django-axes, the first authentication
+backend, counts the failures in the database per username and per client address, and while
+either has ``AXES_FAILURE_LIMIT`` failures less than ``AXES_COOLOFF_TIME`` apart it refuses every
+password, the right one too. The counters are rows, so every worker on every machine sees them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+
+from customers.exceptions import TooManyLoginAttempts
+
+
+def password_check(*, request, username: str, password: str):
+    """The active user with these credentials, or None; ``TooManyLoginAttempts`` while locked out.
+
+    A failure is written at once: call this outside any transaction that could roll it back."""
+    user = authenticate(request, username=username, password=password)
+    if user is None and getattr(request, "axes_locked_out", False):
+        raise TooManyLoginAttempts(retry_after=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return user
