@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",  # the Spree dialect's API keys (X-Spree-Token)
+    "rest_framework_simplejwt.token_blacklist",  # refresh tokens spent or revoked (api/tokens.py)
     "axes",  # failed logins counted in the database, per username and per client address
     "django_fsm",
     "django_fsm_log",
@@ -187,6 +188,12 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env_int("REFRESH_TOKEN_SECONDS", default=2628000)),
     "SIGNING_KEY": SECRET_KEY,
     "UPDATE_LAST_LOGIN": False,
+    # Every token carries a hash of the user's password hash: a password change ends all earlier
+    # tokens (api/tokens.py checks it wherever a token becomes a user).
+    "CHECK_REVOKE_TOKEN": True,
+    # A refresh token is spent by its first use (api/tokens.py does it so that one of two racing uses wins).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 
 # LOGGING

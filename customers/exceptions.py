@@ -13,6 +13,14 @@ class InvalidAccessToken(DomainError):
     default_detail = "Invalid access token."
 
 
+class RefreshTokenInvalid(DomainError):
+    """A refresh token that is not valid, expired, already used or revoked, or older than the password."""
+
+    code = "004"
+    status = 401
+    default_detail = "Failed to refresh token."
+
+
 class TooManyLoginAttempts(DomainError):
     """The username or the client address has too many recent failed logins; ``retry_after`` is in seconds."""
 

@@ -1,7 +1,9 @@
-"""Elastic Path's password logins (client_credentials, POST /v2/customers/tokens) are throttled like Glue's."""
+"""Elastic Path's password logins (client_credentials, POST /v2/customers/tokens) are throttled like
+Glue's, and their tokens end when the password changes."""
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
 
 LOCKED = {"errors": [{"status": 429, "title": "Too Many Requests",
                       "detail": "Too many failed login attempts. Try again later.",
@@ -38,3 +40,20 @@ def test_forty_wrong_customer_passwords_then_the_right_one_is_429(shop, ep):
 
     assert statuses[:9] == [401] * 9 and set(statuses[9:]) == {429}
     assert (right.status_code, right["Retry-After"], right.json()) == (429, "900", LOCKED)
+
+
+def test_a_password_change_ends_customer_and_client_credentials_tokens(shop, ep, client):
+    customer = customer_token(ep, "change123").json()["data"]["token"]
+    backend = client_credentials(client, "admin").json()["access_token"]
+    assert ep.get("/v2/carts/mine", **{"X-Moltin-Customer-Token": customer}).status_code == 200
+    assert ep.get("/v2/orders", Authorization=f"Bearer {backend}").status_code == 200
+
+    for username in ("spencor.hopkin@spryker.com", "admin"):
+        user = get_user_model().objects.get(username=username)
+        user.set_password("a-new-one-for-42")
+        user.save()
+
+    refused = ep.get("/v2/carts/mine", **{"X-Moltin-Customer-Token": customer})
+    assert (refused.status_code, refused.json()["errors"][0]["title"]) == (401, "Unauthorized")
+    assert ep.get("/v2/orders", Authorization=f"Bearer {backend}").status_code == 401
+    assert ep.get("/v2/carts/mine", **{"EP-Account-Management-Authentication-Token": customer}).status_code == 401
