@@ -10,9 +10,15 @@ password, the right one too. The counters are rows, so every worker on every mac
 
 from __future__ import annotations
 
+import math
+
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db.models import Max, Q
+from django.utils import timezone
 
+from core.client_address import client_address
 from customers.exceptions import TooManyLoginAttempts
 
 
@@ -22,5 +28,17 @@ def password_check(*, request, username: str, password: str):
     A failure is written at once: call this outside any transaction that could roll it back."""
     user = authenticate(request, username=username, password=password)
     if user is None and getattr(request, "axes_locked_out", False):
-        raise TooManyLoginAttempts(retry_after=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+        raise TooManyLoginAttempts(retry_after=lockout_seconds(request=request, username=username))
     return user
+
+
+def lockout_seconds(*, request, username: str | None) -> int:
+    """Seconds until the lock on this username and on the request's address lifts, at the latest:
+    until the newest failure counted against either is AXES_COOLOFF_TIME old (attempts made while
+    locked out are not counted, so waiting that long is enough)."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    newest = AccessAttempt.objects.filter(Q(username=username) | Q(ip_address=client_address(request))).aggregate(
+        newest=Max("attempt_time"))["newest"]
+    if newest is None:
+        return int(cool_off.total_seconds())
+    return max(1, math.ceil((newest + cool_off - timezone.now()).total_seconds()))

@@ -25,7 +25,7 @@ def test_forty_wrong_client_secrets_then_the_right_one_is_429(shop, client):
     right = client_credentials(client, "admin")
 
     assert statuses[:9] == [401] * 9 and set(statuses[9:]) == {429}
-    assert (right.status_code, right["Retry-After"], right.json()) == (429, "900", LOCKED)
+    assert (right.status_code, right.json()) == (429, LOCKED) and 890 <= int(right["Retry-After"]) <= 900
 
 
 def test_a_wrong_client_secret_is_not_kept_with_the_failure(shop, client):
@@ -39,7 +39,7 @@ def test_forty_wrong_customer_passwords_then_the_right_one_is_429(shop, ep):
     right = customer_token(ep, "change123")
 
     assert statuses[:9] == [401] * 9 and set(statuses[9:]) == {429}
-    assert (right.status_code, right["Retry-After"], right.json()) == (429, "900", LOCKED)
+    assert (right.status_code, right.json()) == (429, LOCKED) and 890 <= int(right["Retry-After"]) <= 900
 
 
 def test_a_password_change_ends_customer_and_client_credentials_tokens(shop, ep, client):
