@@ -4,7 +4,8 @@
   Storefronts send it as ``Authorization: Bearer`` on every request, as they do with Elastic
   Path; it opens what anyone holding a cart id may open, nothing more.
 - ``grant_type=client_credentials`` (a trusted backend): ``client_id`` and ``client_secret``
-  are the username and password of an active staff user; the token acts for that user.
+  are the username and password of an active staff user; the token acts for that user. Wrong
+  secrets are throttled with every other login (``customers.logins``): 429 with Retry-After.
 
 Both are the shop's signed access tokens (simplejwt), with Elastic Path's response fields.
 """
