@@ -1,8 +1,6 @@
 """Who is calling: a customer with a bearer token, or a guest known by X-Anonymous-Customer-Unique-Id."""
 
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import AccessToken
-
+from api.tokens import TokenRefused, token_user
 from checkout.exceptions import CustomerIdentificationMissing
 from checkout.placement import Shopper
 from customers.exceptions import GuestIdInvalid, InvalidAccessToken
@@ -16,10 +14,10 @@ def customer_from_bearer(header: str) -> Customer:
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidAccessToken()
     try:
-        user_id = AccessToken(token.strip())["user_id"]
-    except (TokenError, KeyError):
+        user = token_user(token.strip())
+    except TokenRefused:
         raise InvalidAccessToken() from None
-    customer = Customer.objects.select_related("user").filter(user_id=user_id, user__is_active=True).first()
+    customer = getattr(user, "customer", None)
     if customer is None:
         raise InvalidAccessToken()
     return customer

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",  # the Spree dialect's API keys (X-Spree-Token)
+    "rest_framework_simplejwt.token_blacklist",  # refresh tokens spent or revoked (api/tokens.py)
+    "axes",  # failed logins counted in the database, per username and per client address
     "django_fsm",
     "django_fsm_log",
     "drf_spectacular",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # the admin login's lockout page (the API answers its own 429)
 ]
 
 TEMPLATES = [
@@ -106,6 +109,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Every password check goes through django-axes first: while a username or a client address has
+# LOGIN_FAILURE_LIMIT failures less than LOGIN_LOCKOUT_MINUTES apart, no password is even tried.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+# Attempts while locked out are refused uncounted: the lock lifts LOGIN_LOCKOUT_MINUTES after the
+# last counted failure, as Retry-After says, whether or not the client tried again meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every worker and machine
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "config.admin_site.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "client_secret"]  # masked in the stored attempts
+AXES_VERBOSE = False  # no start-up banner in every command; failures are still logged, masked
+# The client address failed logins are counted against: REMOTE_ADDR, unless the shop runs behind
+# TRUSTED_PROXY_COUNT proxies that each append to CLIENT_ADDRESS_HEADER (core/client_address.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", default="X-Forwarded-For")
 
 # STATIC
 STATIC_URL = "static/"
@@ -170,6 +191,12 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env_int("REFRESH_TOKEN_SECONDS", default=2628000)),
     "SIGNING_KEY": SECRET_KEY,
     "UPDATE_LAST_LOGIN": False,
+    # Every token carries a hash of the user's password hash: a password change ends all earlier
+    # tokens (api/tokens.py checks it wherever a token becomes a user).
+    "CHECK_REVOKE_TOKEN": True,
+    # A refresh token is spent by its first use (api/tokens.py does it so that one of two racing uses wins).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 
 # LOGGING

@@ -1,3 +1,4 @@
+from axes.models import AccessFailureLog
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -186,3 +187,8 @@ class CompanyMemberAdmin(admin.ModelAdmin):
     list_select_related = ("customer", "business_unit__company")
     autocomplete_fields = ("customer", "business_unit")
     readonly_fields = ("uuid",)
+
+
+# The login throttle (customers.logins) keeps no log of each failure (AXES_ENABLE_ACCESS_FAILURE_LOG
+# is off): "Access attempts" shows the counts that lock, and deleting one lifts its lock.
+admin.site.unregister(AccessFailureLog)

@@ -13,6 +13,26 @@ class InvalidAccessToken(DomainError):
     default_detail = "Invalid access token."
 
 
+class RefreshTokenInvalid(DomainError):
+    """A refresh token that is not valid, expired, already used or revoked, or older than the password."""
+
+    code = "004"
+    status = 401
+    default_detail = "Failed to refresh token."
+
+
+class TooManyLoginAttempts(DomainError):
+    """The username or the client address has too many recent failed logins; ``retry_after`` is in seconds."""
+
+    code = "too_many_login_attempts"
+    status = 429
+    default_detail = "Too many failed login attempts. Try again later."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int, meta: dict | None = None):
+        super().__init__(detail, meta=meta)
+        self.retry_after = retry_after
+
+
 class GuestIdInvalid(DomainError):
     code = "guest_id_invalid"
     status = 400

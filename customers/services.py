@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,6 +25,7 @@ from customers.exceptions import (
     PasswordTooShort,
     TermsNotAccepted,
 )
+from customers.logins import password_check
 from customers.models import Address, Country, Customer, Gender, Region, Salutation
 
 EMAIL_MAX_LENGTH = 100  # Glue's limit (417)
@@ -39,10 +40,12 @@ GLUE_NAMES = {
 }
 
 
-def customer_authenticate(*, username: str, password: str) -> Customer:
-    """The registered customer with these credentials (username or e-mail); never says which part was wrong."""
-    user = authenticate(username=(username or "").strip(), password=password or "")
-    if user is None or not user.is_active:
+def customer_authenticate(*, request, username: str, password: str) -> Customer:
+    """The registered customer with these credentials (username or e-mail); never says which part was wrong.
+
+    ``request`` is the HTTP request they came with: failures are throttled per account and client address."""
+    user = password_check(request=request, username=(username or "").strip(), password=password or "")
+    if user is None:
         raise InvalidCredentials()
     customer = Customer.objects.filter(user=user).first()
     if customer is None:
@@ -77,21 +80,26 @@ def customer_register(*, email: str, password: str, confirm_password: str, accep
         raise CustomerAlreadyExists() from None
 
 
-def customer_update(*, customer: Customer, changes: dict, password_change: dict | None = None) -> Customer:
+def customer_update(*, customer: Customer, changes: dict, password_change: dict | None = None,
+                    request=None) -> Customer:
     """Change the customer's name, salutation, gender, date of birth or e-mail (the login follows the
     e-mail), and the password when ``password_change`` holds the current, new and confirmed one; all or nothing.
 
-    ``changes`` holds only the fields the client sent, by model field name."""
+    ``changes`` holds only the fields the client sent, by model field name. A password change needs
+    the HTTP ``request``: wrong current passwords are throttled with the logins."""
     allowed = {"salutation", "first_name", "last_name", "gender", "date_of_birth", "email"}
     changes = {name: value for name, value in changes.items() if name in allowed}
     if "email" in changes:
         changes["email"] = _checked_email(changes["email"])
     _checked_profile(salutation=changes.get("salutation", ""), gender=changes.get("gender", ""))
+    if password_change is not None:
+        verified_hash = _current_password_verified(customer, password=password_change["password"], request=request)
     try:
         with transaction.atomic():
             customer = Customer.objects.select_for_update(of=("self",)).select_related("user").get(pk=customer.pk)
             if password_change is not None:
-                _change_password(customer, **password_change)
+                _change_password(customer, verified_hash=verified_hash, new_password=password_change["new_password"],
+                                 confirm_password=password_change["confirm_password"])
             if "email" in changes and changes["email"].lower() != customer.email.lower() \
                     and _email_taken(changes["email"], except_user_id=customer.user_id):
                 raise CustomerAlreadyExists()
@@ -105,16 +113,31 @@ def customer_update(*, customer: Customer, changes: dict, password_change: dict 
 
 
 def customer_change_password(*, customer: Customer, password: str, new_password: str,
-                             confirm_password: str) -> None:
-    """Set a new password after checking the current one (408) and the confirmation (406)."""
+                             confirm_password: str, request) -> None:
+    """Set a new password after checking the current one (408, throttled with the logins: ``request``
+    is the HTTP request it came with) and the confirmation (406)."""
+    verified_hash = _current_password_verified(customer, password=password, request=request)
     with transaction.atomic():
         customer = Customer.objects.select_for_update(of=("self",)).select_related("user").get(pk=customer.pk)
-        _change_password(customer, password=password, new_password=new_password, confirm_password=confirm_password)
+        _change_password(customer, verified_hash=verified_hash, new_password=new_password,
+                         confirm_password=confirm_password)
 
 
-def _change_password(customer: Customer, *, password: str, new_password: str, confirm_password: str) -> None:
+def _current_password_verified(customer: Customer, *, password: str, request) -> str:
+    """The password hash the current password matched (408 otherwise). Checked before the change's
+    transaction, so that a failure stays counted; the change then refuses a hash changed since."""
     user = customer.user
-    if user is None or not user.check_password(password or ""):
+    verified = None
+    if user is not None:
+        verified = password_check(request=request, username=user.get_username(), password=password or "")
+    if verified is None or verified.pk != user.pk:
+        raise PasswordInvalid()
+    return verified.password
+
+
+def _change_password(customer: Customer, *, verified_hash: str, new_password: str, confirm_password: str) -> None:
+    user = customer.user
+    if user is None or user.password != verified_hash:  # changed by another request meanwhile
         raise PasswordInvalid()
     if new_password != confirm_password:
         raise PasswordsDoNotMatch("Value in field newPassword should be identical to value in the "

@@ -130,7 +130,10 @@ def ep_exception_handler(exc, context):
         if hook is not None:
             hook(exc)
         error, status = domain_error_object(exc)
-        return errors_response([error], status)
+        response = errors_response([error], status)
+        if retry_after := getattr(exc, "retry_after", None):  # a login locked out for this long
+            response["Retry-After"] = str(retry_after)
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -29,11 +29,11 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken
 
 from api.elasticpath.errors import EPError, Unauthorized
+from api.tokens import TokenRefused, token_user
 from carts.exceptions import CartNotFound
 from carts.models import Cart
 from carts.services import cart_get_or_create_by_reference
@@ -71,17 +71,13 @@ def _user_from_token(token: str):
     if not token or len(token) > 4096:
         raise Unauthorized("The token is missing or malformed.")
     try:
-        user_id = AccessToken(token)["user_id"]
-    except (TokenError, KeyError):
+        return token_user(token)
+    except TokenRefused:
         raise Unauthorized("The token is invalid or has expired.") from None
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise Unauthorized("The token is invalid or has expired.")
-    return user
 
 
 def _customer_of(user) -> Customer | None:
-    return Customer.objects.filter(user=user).first()
+    return getattr(user, "customer", None)  # read with the token's user (api.tokens.token_user)
 
 
 def ep_caller(request) -> Caller:

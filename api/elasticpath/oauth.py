@@ -4,12 +4,12 @@
   Storefronts send it as ``Authorization: Bearer`` on every request, as they do with Elastic
   Path; it opens what anyone holding a cart id may open, nothing more.
 - ``grant_type=client_credentials`` (a trusted backend): ``client_id`` and ``client_secret``
-  are the username and password of an active staff user; the token acts for that user.
+  are the username and password of an active staff user; the token acts for that user. Wrong
+  secrets are throttled with every other login (``customers.logins``): 429 with Retry-After.
 
 Both are the shop's signed access tokens (simplejwt), with Elastic Path's response fields.
 """
 
-from django.contrib.auth import authenticate
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework_simplejwt.tokens import AccessToken
@@ -17,6 +17,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from api.elasticpath.errors import EPError
 from api.elasticpath.views import EPView
 from api.glue.documents import PlainJSONParser
+from customers.logins import password_check
 
 IMPLICIT = "implicit"
 CLIENT_CREDENTIALS = "client_credentials"
@@ -40,8 +41,8 @@ class AccessTokenView(EPView):
             token["grant_type"] = IMPLICIT
             token["client_id"] = client_id
         elif grant_type == CLIENT_CREDENTIALS:
-            user = authenticate(username=client_id, password=_field(request, "client_secret"))
-            if user is None or not user.is_active or not user.is_staff:
+            user = password_check(request=request, username=client_id, password=_field(request, "client_secret"))
+            if user is None or not user.is_staff:
                 raise EPError("The client credentials are not valid.", status=401, title="Unauthorized")
             token = AccessToken.for_user(user)
             token["grant_type"] = CLIENT_CREDENTIALS

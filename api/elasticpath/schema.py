@@ -84,6 +84,8 @@ def errors(*codes: int) -> dict:
         404: "Not found.",
         409: "A conflict with the current state (a cart being checked out).",
         422: "Refused by a rule (e.g. a payment gateway that is not enabled).",
+        429: "Too many failed logins for this client id or e-mail, or from this address; the Retry-After "
+             "header says how many seconds to wait.",
     }
     return {code: error("ElasticPathErrors", described[code]) for code in codes}
 
@@ -112,14 +114,14 @@ operation(AccessTokenView, "post", operation_id="ep_oauth_access_token_post", su
                    for media in ("application/x-www-form-urlencoded", "multipart/form-data", "application/json")},
           responses={200: ok(obj({"client_id": string(), "access_token": string(), "expires": integer(),
                                   "expires_in": integer(), "identifier": string(), "token_type": string()}),
-                             "The token."), **errors(401, 422)})
+                             "The token."), **errors(401, 422, 429)})
 operation(views.CustomerTokensView, "post", operation_id="ep_customer_tokens_post", summary="A customer's token",
           auth=BEARER_OR_NONE,
           request=body(data(obj({"type": string(enum=["token"]), "email": string(format="email"),
                                  "password": string(format="password")}, required=("type", "email", "password")))),
           responses={200: ok(data(obj({"type": string(), "id": string(), "customer_id": string(),
                                        "token": string(), "expires": integer()})), "The token."),
-                     **errors(400, 401)})
+                     **errors(400, 401, 429)})
 
 CART_PARAMS = [*CALLER, CURRENCY]
 operation(views.CartView, "get", operation_id="ep_cart_get", summary="A cart (made on first use)",

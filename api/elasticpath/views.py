@@ -88,7 +88,7 @@ class CustomerTokensView(EPView):
 
     def post(self, request):
         data = data_object(request, type_="token")
-        customer = customer_authenticate(username=text(data, "email", required=True),
+        customer = customer_authenticate(request=request, username=text(data, "email", required=True),
                                          password=text(data, "password", required=True, max_length=4096))
         token = AccessToken.for_user(customer.user)
         return Response({"data": {"type": "token", "id": str(token["jti"]), "customer_id": customer.reference,

@@ -44,7 +44,11 @@ def errors_response(errors: list[dict], status: int) -> Response:
 
 def glue_exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return errors_response([error_object(exc.status, exc.code, exc.detail, exc.pointer, exc.meta)], exc.status)
+        response = errors_response([error_object(exc.status, exc.code, exc.detail, exc.pointer, exc.meta)],
+                                   exc.status)
+        if retry_after := getattr(exc, "retry_after", None):  # a login locked out for this long
+            response["Retry-After"] = str(retry_after)
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

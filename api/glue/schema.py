@@ -5,7 +5,7 @@ the seeds' (000-002). Amounts are integer minor units. Imported by ``api.schema`
 """
 
 from api.glue.views.addresses import AddressesView, AddressView
-from api.glue.views.auth import AccessTokensView, RefreshTokensView
+from api.glue.views.auth import AccessTokensView, RefreshTokensView, RefreshTokenView
 from api.glue.views.carts import (
     CartItemsView,
     CartItemView,
@@ -87,6 +87,8 @@ def errors(*codes: int) -> dict:
         409: "Wrong resource type, or a conflict with the current state (a cart being checked out).",
         415: "Unsupported media type: send application/vnd.api+json or application/json.",
         422: "A business rule refused it (Spryker's codes 1101-1108 at checkout).",
+        429: "Too many failed logins for this username or from this address (too_many_login_attempts); "
+             "the Retry-After header says how many seconds to wait.",
     }
     return {code: error("GlueErrors", described[code]) for code in (*codes, 415) if code in described}
 
@@ -186,13 +188,22 @@ operation(AccessTokensView, "post", operation_id="access_tokens_post", summary="
                                    OpenApiExample("Log in", value={"data": {"type": "access-tokens", "attributes": {
                                        "username": "spencor.hopkin@spryker.com", "password": "change123"}}})),
           responses={201: ok(document("access-tokens", TOKEN_ATTRIBUTES, with_id=False), "Tokens."),
-                     **errors(400, 401, 409)})
+                     **errors(400, 401, 409, 429)})
 
 operation(RefreshTokensView, "post", operation_id="refresh_tokens_post", summary="Renew a customer's tokens",
+          description="A refresh token works once: the response carries the next one. A used, revoked or "
+                      "expired refresh token, or one issued before the customer's last password change, is 401 004.",
           auth=NOBODY,
           request=request_document("refresh-tokens", obj({"refreshToken": string()}, required=("refreshToken",))),
           responses={201: ok(document("refresh-tokens", TOKEN_ATTRIBUTES, with_id=False), "New tokens."),
                      **errors(400, 401, 409)})
+
+operation(RefreshTokenView, "delete", operation_id="refresh_tokens_refresh_token_delete",
+          summary="Log out: revoke a refresh token",
+          description="Revokes one of the caller's refresh tokens, or every one of them with `mine`. Always 204, "
+                      "also for a token that is not the caller's or not valid (nothing is revoked then).",
+          auth=CUSTOMER,
+          responses={204: OpenApiResponse(description="Revoked (or nothing to revoke)."), **errors(401, 403)})
 
 # --- catalog -------------------------------------------------------------------------------------
 
@@ -357,11 +368,13 @@ operation(CustomerView, "get", summary="A customer's profile (one's own)", auth=
           parameters=[include_parameter("addresses")],
           responses={200: ok(CUSTOMER_DOCUMENT, "The profile."), **errors(400, 401, 403, 404)})
 operation(CustomerView, "patch", summary="Change one's profile (and password)", auth=CUSTOMER,
+          description="A new password ends every token issued before it: log in again.",
           request=request_document("customers", obj({**CUSTOMER_ATTRIBUTES["properties"], **PASSWORDS})),
-          responses={200: ok(CUSTOMER_DOCUMENT, "The profile."), **errors(400, 401, 403, 404, 409, 422)})
+          responses={200: ok(CUSTOMER_DOCUMENT, "The profile."), **errors(400, 401, 403, 404, 409, 422, 429)})
 operation(CustomerPasswordView, "patch", summary="Change one's password", auth=CUSTOMER,
+          description="The new password ends every token issued before it: log in again.",
           request=request_document("customer-password", obj(PASSWORDS, required=tuple(PASSWORDS))),
-          responses={204: OpenApiResponse(description="Changed."), **errors(400, 401, 403, 404, 409, 422)})
+          responses={204: OpenApiResponse(description="Changed."), **errors(400, 401, 403, 404, 409, 422, 429)})
 operation(AddressesView, "get", summary="A customer's address book", auth=CUSTOMER,
           responses={200: ok(document("addresses", ADDRESS, many=True), "Addresses."), **errors(401, 403, 404)})
 operation(AddressesView, "post", summary="Add an address", auth=CUSTOMER,

@@ -4,7 +4,7 @@ from django.urls import path
 
 from api.glue.cart_urls import urlpatterns as cart_urlpatterns
 from api.glue.customer_urls import urlpatterns as customer_urlpatterns
-from api.glue.views.auth import AccessTokensView, RefreshTokensView
+from api.glue.views.auth import AccessTokensView, RefreshTokensView, RefreshTokenView
 from api.glue.views.orders import OrderShipmentView, OrdersView, OrderView
 from api.glue.views.checkout import CheckoutDataView, CheckoutView, OrderPaymentsView
 from api.glue.views.products import ConcreteProductAvailabilitiesView, ConcreteProductView
@@ -15,6 +15,7 @@ urlpatterns = [
     path("order-payments", OrderPaymentsView.as_view(), name="glue-order-payments"),
     path("access-tokens", AccessTokensView.as_view(), name="glue-access-tokens"),
     path("refresh-tokens", RefreshTokensView.as_view(), name="glue-refresh-tokens"),
+    path("refresh-tokens/<str:refresh_token>", RefreshTokenView.as_view(), name="glue-refresh-token"),
     path("concrete-products/<str:sku>", ConcreteProductView.as_view(), name="glue-concrete-product"),
     path("concrete-products/<str:sku>/concrete-product-availabilities", ConcreteProductAvailabilitiesView.as_view(),
          name="glue-concrete-product-availabilities"),

@@ -27,8 +27,9 @@ NOT_ADDABLE = {
     Order, OrderAddress, LineItem, Expense, Adjustment, OrderReferenceCounter, CheckoutClaim, IdempotencyKey,
     Payment, PaymentAttempt, CreditCard, Shipment, ShippingRate, StockAllocation, RentalBooking, StockAdjustment,
 }
-# The same, of apps that other parts of the shop bring (named: they may not be installed).
-NOT_ADDABLE_LABELS = {"events.OrderEvent"}
+# The same, of apps that other parts of the shop bring (named: they may not be installed); and
+# the login throttle's attempts and logins, and the refresh tokens issued.
+NOT_ADDABLE_LABELS = {"events.OrderEvent", "axes.AccessAttempt", "axes.AccessLog", "token_blacklist.OutstandingToken"}
 
 
 def label(model) -> str:

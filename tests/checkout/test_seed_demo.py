@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
+from django.http import HttpRequest
 
 from carts.models import Cart
 from catalog.models import Store, Variant
@@ -119,7 +120,7 @@ def test_demo_customer_addresses_and_business_unit_address_keep_the_seed_ids(see
 def test_demo_staff_can_log_in_to_the_admin(seeded, client):
     staff = get_user_model().objects.get(username="admin")
     assert staff.is_staff and staff.is_superuser
-    assert client.login(username="admin", password="admin")
+    assert client.login(request=HttpRequest(), username="admin", password="admin")  # django-axes needs a request
     assert client.get("/admin/").status_code == 200
 
 

@@ -5,6 +5,7 @@ Each refusal is checked for its code and for leaving the database as it was.
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 
 from customers.exceptions import (
     AddressNotFound,
@@ -99,7 +100,8 @@ def test_a_wrong_current_password_changes_nothing_at_all():
     customer = register()
     with pytest.raises(PasswordInvalid):
         customer_update(customer=customer, changes={"first_name": "Augusta"}, password_change={
-            "password": "wrong", "new_password": "a-new-long-one-42", "confirm_password": "a-new-long-one-42"})
+            "password": "wrong", "new_password": "a-new-long-one-42", "confirm_password": "a-new-long-one-42"},
+            request=RequestFactory().patch("/customers/DE--1"))
     customer.refresh_from_db()
     customer.user.refresh_from_db()
     assert customer.first_name == "Ada" and customer.user.check_password(PASSWORD)
@@ -108,7 +110,7 @@ def test_a_wrong_current_password_changes_nothing_at_all():
 def test_change_password():
     customer = register()
     customer_change_password(customer=customer, password=PASSWORD, new_password="a-new-long-one-42",
-                             confirm_password="a-new-long-one-42")
+                             confirm_password="a-new-long-one-42", request=RequestFactory().patch("/customer-password"))
     customer.user.refresh_from_db()
     assert customer.user.check_password("a-new-long-one-42")
 

@@ -46,7 +46,7 @@ class CustomerView(GlueView):
         customer = customer_own(caller=glue_customer(request), reference=reference)
         attributes = glue_attributes(request, "customers")
         customer = customer_update(customer=customer, changes=profile_changes(attributes),
-                                   password_change=password_change(attributes))
+                                   password_change=password_change(attributes), request=request)
         return Response(document(request, customer_resource(request, customer)))
 
 
@@ -54,5 +54,5 @@ class CustomerPasswordView(GlueView):
     def patch(self, request, reference: str):
         customer = customer_own(caller=glue_customer(request), reference=reference)
         change = password_change(glue_attributes(request, "customer-password"), required=True)
-        customer_change_password(customer=customer, **change)
+        customer_change_password(customer=customer, **change, request=request)
         return Response(status=204)

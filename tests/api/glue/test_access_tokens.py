@@ -62,7 +62,7 @@ def test_a_refresh_token_gets_a_new_pair_and_garbage_is_401(glue):
     assert renewed.status_code == 201
     assert renewed.json()["data"]["attributes"]["accessToken"]
     refused = glue.post("/refresh-tokens", {"data": {"type": "refresh-tokens", "attributes": {"refreshToken": "x.y.z"}}})
-    assert refused.status_code == 401 and refused.json()["errors"][0]["code"] == "001"
+    assert refused.status_code == 401 and refused.json()["errors"][0]["code"] == "004"  # Failed to refresh token
 
 
 def test_a_deactivated_customer_cannot_refresh(glue):
