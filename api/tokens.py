@@ -33,6 +33,11 @@ def token_user(raw: str, *, kind: type[Token] = AccessToken):
     return _token_and_user(raw, kind)[1]
 
 
+def token_and_user(raw: str, *, kind: type[Token] = AccessToken):
+    """The valid token of this kind (its claims) and the user it was issued to, as ``token_user``."""
+    return _token_and_user(raw, kind)
+
+
 def tokens_refresh(raw: str) -> RefreshToken:
     """A new refresh token (its ``access_token`` with it) for a refresh token used for the first
     time, which is spent from now on; ``RefreshTokenInvalid`` otherwise."""

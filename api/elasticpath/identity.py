@@ -33,7 +33,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken
 
 from api.elasticpath.errors import EPError, Unauthorized
-from api.tokens import TokenRefused, token_user
+from api.tokens import TokenRefused, token_and_user
 from carts.exceptions import CartNotFound
 from carts.models import Cart
 from carts.services import cart_get_or_create_by_reference
@@ -48,6 +48,9 @@ ACCOUNT_TOKEN_HEADER = "EP-Account-Management-Authentication-Token"
 CART_ID_HEADER = "X-Moltin-Cart-Id"
 CURRENCY_HEADER = "X-Moltin-Currency"
 MAX_CART_ID = 64
+# The grant types of POST /oauth/access_token, written into the tokens it issues.
+IMPLICIT = "implicit"
+CLIENT_CREDENTIALS = "client_credentials"
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,15 @@ class Caller:
 
 
 def _user_from_token(token: str):
+    return _token_and_user(token)[1]
+
+
+def _token_and_user(token: str):
     token = (token or "").strip()
     if not token or len(token) > 4096:
         raise Unauthorized("The token is missing or malformed.")
     try:
-        return token_user(token)
+        return token_and_user(token)
     except TokenRefused:
         raise Unauthorized("The token is invalid or has expired.") from None
 
@@ -93,8 +100,9 @@ def ep_caller(request) -> Caller:
             raise Unauthorized("Use Authorization: Bearer <token>.")
         if _is_implicit(token):
             return Caller(customer=customer, member_customer=_member_from(request))
-        user = _user_from_token(token)
-        if user.is_staff:
+        access, user = _token_and_user(token)
+        # Only a client-credentials token acts for staff: a staff member's customer login is theirs alone.
+        if access.get("grant_type") == CLIENT_CREDENTIALS and user.is_staff:
             staff = user
         elif customer is None:
             customer = _customer_of(user)
@@ -118,7 +126,7 @@ def _is_implicit(token: str) -> bool:
         access = AccessToken(token.strip())
     except TokenError:
         return False
-    return access.get("grant_type") == "implicit" and "user_id" not in access
+    return access.get("grant_type") == IMPLICIT and "user_id" not in access
 
 
 def ep_guest_id(cart_id: str) -> str:

@@ -15,12 +15,11 @@ from rest_framework.response import Response
 from rest_framework_simplejwt.tokens import AccessToken
 
 from api.elasticpath.errors import EPError
+from api.elasticpath.identity import CLIENT_CREDENTIALS, IMPLICIT
 from api.elasticpath.views import EPView
 from api.glue.documents import PlainJSONParser
 from customers.logins import password_check
 
-IMPLICIT = "implicit"
-CLIENT_CREDENTIALS = "client_credentials"
 
 
 def _field(request, name: str) -> str:

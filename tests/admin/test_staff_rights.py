@@ -40,7 +40,9 @@ def _ep_pay(client, order_id: str, method: str, **headers) -> str:
 
 
 def _bearer(user) -> dict:
-    return {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+    token = AccessToken.for_user(user)
+    token["grant_type"] = "client_credentials"  # as POST /oauth/access_token issues it
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _admin_does(client) -> set[str]:

@@ -52,4 +52,6 @@ def backend_token(shop):
     """A client-credentials token: the access token of a staff user (seed_demo's admin)."""
     from django.contrib.auth import get_user_model
 
-    return str(AccessToken.for_user(get_user_model().objects.get(username="admin")))
+    token = AccessToken.for_user(get_user_model().objects.get(username="admin"))
+    token["grant_type"] = "client_credentials"
+    return str(token)

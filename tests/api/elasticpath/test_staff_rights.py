@@ -183,8 +183,8 @@ def test_each_staff_path_asks_for_its_permissions(ep, world, name):
 
 def test_a_staff_user_without_permissions_gets_a_token_and_403_with_it(ep, world, client):
     """The issue's report: such a user listed every order, recorded a purchase and a refund."""
-    get_user_model().objects.create_user("nobody", "nobody@example.com", "nobody-password-1", is_staff=True)
-    client.login(username="nobody", password="nobody-password-1")
+    nobody = get_user_model().objects.create_user("nobody", "nobody@example.com", "nobody-password-1", is_staff=True)
+    client.force_login(nobody)
     assert client.get("/admin/checkout/order/").status_code == 403
     issued = client.post("/oauth/access_token", {"grant_type": "client_credentials", "client_id": "nobody",
                                                  "client_secret": "nobody-password-1"})
@@ -238,3 +238,22 @@ def test_the_shopper_still_pays_and_reads_their_own_order_without_any_permission
     assert ep.get(f"/v2/orders/{world['order']['id']}", **GUEST).status_code == 200
     assert ep.put(f"/v2/orders/{world['order']['id']}", {"data": {"type": "order", "order_number": "MY-1"}},
                   **GUEST).status_code == 200
+
+
+def test_a_staff_members_customer_login_acts_for_the_customer_not_as_staff(ep, world):
+    """Only a client-credentials token acts for staff: the same user's customer login is theirs alone."""
+    spencor = get_user_model().objects.get(email="spencor.hopkin@spryker.com")
+    spencor.is_staff = True
+    spencor.save(update_fields=["is_staff"])
+    spencor.user_permissions.add(*Permission.objects.filter(codename__in=["view_order", "change_order"]))
+    logged_in = ep.post("/v2/customers/tokens", {"data": {"type": "token", "email": "spencor.hopkin@spryker.com",
+                                                          "password": "change123"}})
+    as_customer = {"Authorization": f"Bearer {logged_in.json()['data']['token']}"}
+
+    listed = ep.get("/v2/orders", **as_customer)
+    guests_order = ep.get(f"/v2/orders/{world['order']['id']}", **as_customer)
+
+    assert listed.status_code == 200
+    assert {o["contact"]["email"] for o in listed.json()["data"]} <= {"spencor.hopkin@spryker.com"}
+    assert guests_order.status_code == 404
+    assert ep.get(f"/v2/orders/{world['order']['id']}", **bearer(spencor)).status_code == 200
