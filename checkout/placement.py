@@ -4,7 +4,8 @@
 
 It reads top to bottom as four phases (Saleor's and Oscar's lessons):
   1. replay   — a retried key, or a cart that already became an order, gets that order;
-  2. prepare  — claim the cart (one atomic upsert), then only reads: validate, price, check stock;
+  2. prepare  — claim the cart (one atomic upsert), then only reads: the cart as no other
+                placement can change it any more, validate, price, check stock;
   3. pay      — the provider call, outside any transaction, journaled as a PaymentAttempt;
   4. finalize — one transaction: the order, its lines, shipments, expenses, discounts,
                 stock held with row locks in a fixed order, the payment, the state machine,
@@ -140,13 +141,20 @@ def _pending_redirect(order: Order) -> str:
 
 def _prepare(cart_uuid, shopper: Shopper, data: CheckoutData, *, token: str) -> Plan:
     """No transaction: the claim (one atomic upsert) keeps other placements of the cart out, and
-    the rest only reads. A refusal releases the claim."""
-    cart = _cart(cart_uuid, shopper, lock=False)
-    _claim(cart, token)
+    the rest only reads. The claim comes first, so that the cart is read as no other placement
+    can change it any more: one that finished meanwhile has deleted it (not found, and the
+    order it became answers), none can be half-way. A refusal releases the claim."""
+    key = parse_uuid(cart_uuid)
+    if key is None:
+        raise CartNotFound(meta={"idCart": str(cart_uuid)})
+    if not _claim(key, token):
+        _cart(cart_uuid, shopper, lock=False)  # someone else's cart, or none: 1103, not 409
+        raise CheckoutInProgress()
     try:
+        cart = _cart(cart_uuid, shopper, lock=False)
         return plan_checkout(cart=cart, shopper_customer=shopper.customer, data=data)
     except BaseException:
-        CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).delete()
+        CheckoutClaim.objects.filter(cart_uuid=key, token=token).delete()
         raise
 
 
@@ -170,8 +178,8 @@ def _shopper_cart(*, uuid, lock: bool, customer: int | None = None, anonymous_id
 _shopper_carts = CompiledRead(_shopper_cart)
 
 
-def _claim(cart: Cart, token: str) -> None:
-    """Take the cart's claim, or a stale one over; refuse while another placement holds it. One upsert."""
+def _claim(cart_uuid, token: str) -> bool:
+    """Take the cart's claim, or a stale one over; False while another placement holds it. One upsert."""
     now = timezone.now()
     table = CheckoutClaim._meta.db_table
     with connection.cursor() as cursor:
@@ -179,11 +187,10 @@ def _claim(cart: Cart, token: str) -> None:
             f"INSERT INTO {table} (cart_uuid, token, claimed_at) VALUES (%s, %s, %s) "
             f"ON CONFLICT (cart_uuid) DO UPDATE SET token = excluded.token, claimed_at = excluded.claimed_at "
             f"WHERE {table}.claimed_at < %s RETURNING token",
-            [CheckoutClaim._meta.get_field("cart_uuid").get_db_prep_value(cart.uuid, connection),
+            [CheckoutClaim._meta.get_field("cart_uuid").get_db_prep_value(cart_uuid, connection),
              token, now, now - CLAIM_TIMEOUT],
         )
-        if cursor.fetchone() is None:
-            raise CheckoutInProgress()
+        return cursor.fetchone() is not None
 
 
 # --- 3. pay -----------------------------------------------------------------------------------
