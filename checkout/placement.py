@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cached_property
 
 from django.db import connection, transaction
@@ -33,6 +32,7 @@ from checkout.cart_disposal import cart_dispose
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
 from checkout.models import CheckoutClaim, Order
+from checkout.models.placement import CLAIM_TIMEOUT
 from core.compiled import CompiledRead
 from core.fsm_log import state_logs_batched
 from core.identifiers import parse_uuid
@@ -44,8 +44,6 @@ from payments.models import PaymentAttempt
 from payments.providers.base import Authorization, PaymentRequest
 from payments.services import payment_attempt_authorize, payment_attempt_start, payment_attempt_void
 
-# A claim older than this belongs to a placement that crashed; a new one may take over.
-CLAIM_TIMEOUT = timedelta(minutes=3)
 PLACE_ORDER = "place_order"  # the operation its Idempotency-Keys are recorded for
 
 
@@ -73,7 +71,7 @@ class Shopper:
 
 @dataclass(frozen=True)
 class PlacementRequest:
-    """One request to place an order; ``token`` marks its cart claim."""
+    """One request to place an order; ``token`` marks its cart claim and its Idempotency-Key."""
 
     cart_uuid: object
     shopper: Shopper
@@ -109,14 +107,14 @@ def order_place(*, cart_uuid, shopper: Shopper, data: CheckoutData, idempotency_
                                key=(idempotency_key or "").strip() or None, keep_cart=keep_cart)
     if request.key:
         first = idempotency_begin(scope=shopper.scope, operation=PLACE_ORDER, key=request.key,
-                                  fingerprint=request.fingerprint)
+                                  fingerprint=request.fingerprint, token=request.token)
         if first is not None:
             return PlacementResult(order=first.order, redirect_url=first.result.get("redirect_url", ""), replayed=True)
     try:
         return _place(request)
     except Exception:
         if request.key:
-            idempotency_forget(scope=shopper.scope, operation=PLACE_ORDER, key=request.key)
+            idempotency_forget(scope=shopper.scope, operation=PLACE_ORDER, key=request.key, token=request.token)
         raise
 
 
@@ -153,8 +151,8 @@ def _order_already_placed(request: PlacementRequest) -> PlacementResult | None:
         return None
     result = PlacementResult(order=order, replayed=True, redirect_url=_pending_redirect(order))
     if request.key:
-        idempotency_complete(scope=request.shopper.scope, operation=PLACE_ORDER, key=request.key, order=order,
-                             result={"redirect_url": result.redirect_url})
+        idempotency_complete(scope=request.shopper.scope, operation=PLACE_ORDER, key=request.key,
+                             token=request.token, order=order, result={"redirect_url": result.redirect_url})
     return result
 
 
@@ -256,6 +254,6 @@ def _finalize(plan: Plan, attempt, authorization, request: PlacementRequest) -> 
                             fingerprint=request.fingerprint)
         result = PlacementResult(order=order, redirect_url=authorization.redirect_url if authorization else "")
         if key:
-            idempotency_complete(scope=shopper.scope, operation=PLACE_ORDER, key=key, order=order,
-                                 result={"redirect_url": result.redirect_url})
+            idempotency_complete(scope=shopper.scope, operation=PLACE_ORDER, key=key, token=request.token,
+                                 order=order, result={"redirect_url": result.redirect_url})
     return result

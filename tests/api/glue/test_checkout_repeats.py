@@ -1,12 +1,22 @@
-"""Repeating POST /checkout (Glue): after it placed the cart, and with another body."""
+"""Repeating POST /checkout (Glue): after it placed the cart, with another body, after the worker died."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from checkout.models import IdempotencyKey, Order
+from checkout.models import CheckoutClaim, IdempotencyKey, Order
+from checkout.placement import CLAIM_TIMEOUT
+from payments.models import PaymentAttempt
+from payments.providers.dummy import DummyInvoicePlugin
 from tests.api.glue.test_checkout import GUEST, guest_cart, seed_000_checkout
 
 pytestmark = pytest.mark.usefixtures("shop")
 CART_NOT_FOUND = {"status": "404", "code": "1103", "detail": "Cart not found.", "source": {"pointer": "/data"}}
+
+
+class WorkerKilled(BaseException):
+    """What a worker killed mid-request leaves: nothing of it runs any more (no except, no finally of ours)."""
 
 
 def keyed(key: str) -> dict:
@@ -66,3 +76,54 @@ def test_a_repeat_under_a_new_key_completes_that_key_with_the_order(glue):
     keys = IdempotencyKey.objects.filter(key__endswith="-try").order_by("key")
     assert list(keys.values_list("key", "state", "order")) == [
         ("first-try", "completed", order.pk), ("second-try", "completed", order.pk)]
+
+
+# --- a worker killed mid-checkout ---------------------------------------------------------------
+
+
+def checkout_killed_during_payment(glue, monkeypatch, cart, key: str) -> None:
+    """The worker dies while the provider is asked: the key, the claim and the journal stay as it left them."""
+    def die(self, request):
+        raise WorkerKilled()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(DummyInvoicePlugin, "authorize", die)
+        with pytest.raises(WorkerKilled):
+            glue.post("/checkout", seed_000_checkout(cart), **keyed(key))
+    assert IdempotencyKey.objects.get(key=key).state == "started"
+    assert CheckoutClaim.objects.filter(cart_uuid=cart.uuid).exists()
+    assert PaymentAttempt.objects.get(cart_uuid=cart.uuid).status == "started"
+
+
+def time_passes(delta: timedelta) -> None:
+    IdempotencyKey.objects.update(created_at=timezone.now() - delta)
+    CheckoutClaim.objects.update(claimed_at=timezone.now() - delta)
+    PaymentAttempt.objects.update(created_at=timezone.now() - delta)
+
+
+def test_a_retry_after_the_worker_died_places_the_order_once_its_claim_is_stale(glue, monkeypatch):
+    cart = guest_cart("066_23294028")
+    checkout_killed_during_payment(glue, monkeypatch, cart, "dying-key")
+    soon = glue.post("/checkout", seed_000_checkout(cart), **keyed("dying-key"))
+    assert soon.status_code == 409  # the first request may still be running
+    assert [e["code"] for e in soon.json()["errors"]] == ["checkout_in_progress"]
+    time_passes(CLAIM_TIMEOUT + timedelta(seconds=10))
+    retry = glue.post("/checkout", seed_000_checkout(cart), **keyed("dying-key"))
+    assert retry.status_code == 201, retry.json()
+    order = Order.objects.get(cart_uuid=cart.uuid)
+    assert retry.json()["data"]["attributes"]["orderReference"] == order.reference
+    assert IdempotencyKey.objects.get(key="dying-key").order == order
+    again = glue.post("/checkout", seed_000_checkout(cart), **keyed("dying-key"))
+    assert (again.status_code, again["Idempotent-Replayed"]) == (201, "true")
+    assert again.json()["data"] == retry.json()["data"]
+
+
+def test_a_retry_with_other_data_after_the_worker_died_is_a_new_request(glue, monkeypatch):
+    cart = guest_cart("066_23294028")
+    checkout_killed_during_payment(glue, monkeypatch, cart, "dying-key")
+    time_passes(CLAIM_TIMEOUT + timedelta(seconds=10))
+    body = seed_000_checkout(cart)
+    other_email(body)
+    retry = glue.post("/checkout", body, **keyed("dying-key"))
+    assert retry.status_code == 201, retry.json()
+    assert Order.objects.get(cart_uuid=cart.uuid).email == "someone.else@example.com"
