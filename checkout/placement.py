@@ -3,8 +3,10 @@
     order_place(cart_uuid=…, shopper=…, data=…, idempotency_key=…, keep_cart=…)
 
 It reads top to bottom as four phases (Saleor's and Oscar's lessons):
-  1. replay   — a retried key, or a cart that already became an order, gets that order;
-  2. prepare  — claim the cart (one atomic upsert), then only reads: validate, price, check stock;
+  1. replay   — a retried key, or the same request for a cart that already became an order,
+                gets that order;
+  2. prepare  — claim the cart (one atomic upsert), then only reads: the cart as no other
+                placement can change it any more, validate, price, check stock;
   3. pay      — the provider call, outside any transaction, journaled as a PaymentAttempt;
   4. finalize — one transaction: the order, its lines, shipments, expenses, discounts,
                 stock held with row locks in a fixed order, the payment, the state machine,
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -30,6 +32,7 @@ from checkout.cart_disposal import cart_dispose
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
 from checkout.models import CheckoutClaim, Order
+from checkout.models.placement import CLAIM_TIMEOUT
 from core.compiled import CompiledRead
 from core.fsm_log import state_logs_batched
 from core.identifiers import parse_uuid
@@ -41,8 +44,7 @@ from payments.models import PaymentAttempt
 from payments.providers.base import Authorization, PaymentRequest
 from payments.services import payment_attempt_authorize, payment_attempt_start, payment_attempt_void
 
-# A claim older than this belongs to a placement that crashed; a new one may take over.
-CLAIM_TIMEOUT = timedelta(minutes=3)
+PLACE_ORDER = "place_order"  # the operation its Idempotency-Keys are recorded for
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,24 @@ class Shopper:
 
 
 @dataclass(frozen=True)
+class PlacementRequest:
+    """One request to place an order; ``token`` marks its cart claim and its Idempotency-Key."""
+
+    cart_uuid: object
+    shopper: Shopper
+    data: CheckoutData
+    key: str | None
+    keep_cart: bool
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What was asked, so that only the same request gets the order it placed again."""
+        cart = parse_uuid(self.cart_uuid)
+        return self.data.fingerprint(cart_key=str(cart) if cart else str(self.cart_uuid))
+
+
+@dataclass(frozen=True)
 class PlacementResult:
     order: Order
     redirect_url: str = ""
@@ -83,51 +103,57 @@ def order_place(*, cart_uuid, shopper: Shopper, data: CheckoutData, idempotency_
                 keep_cart: bool = False) -> PlacementResult:
     if shopper.customer is None and not shopper.anonymous_id:
         raise CustomerIdentificationMissing()
-    key = (idempotency_key or "").strip() or None
-    if key:
-        first = idempotency_begin(scope=shopper.scope, operation="place_order", key=key,
-                                  fingerprint=data.fingerprint(cart_key=str(cart_uuid)))
+    request = PlacementRequest(cart_uuid=cart_uuid, shopper=shopper, data=data,
+                               key=(idempotency_key or "").strip() or None, keep_cart=keep_cart)
+    if request.key:
+        first = idempotency_begin(scope=shopper.scope, operation=PLACE_ORDER, key=request.key,
+                                  fingerprint=request.fingerprint, token=request.token)
         if first is not None:
             return PlacementResult(order=first.order, redirect_url=first.result.get("redirect_url", ""), replayed=True)
     try:
-        return _place(cart_uuid, shopper, data, key=key, keep_cart=keep_cart)
+        return _place(request)
     except Exception:
-        if key:
-            idempotency_forget(scope=shopper.scope, operation="place_order", key=key)
+        if request.key:
+            idempotency_forget(scope=shopper.scope, operation=PLACE_ORDER, key=request.key, token=request.token)
         raise
 
 
-def _place(cart_uuid, shopper: Shopper, data: CheckoutData, *, key: str | None, keep_cart: bool) -> PlacementResult:
-    token = secrets.token_hex(16)
+def _place(request: PlacementRequest) -> PlacementResult:
     try:
-        plan = _prepare(cart_uuid, shopper, data, token=token)
+        plan = _prepare(request)
     except CartNotFound:
-        earlier = None if keep_cart else _order_already_placed(cart_uuid, shopper)
+        earlier = None if request.keep_cart else _order_already_placed(request)
         if earlier is None:
             raise
         return earlier
     attempt = None
     try:
-        attempt, authorization = _pay(plan, data, key=key)
-        result = _finalize(plan, attempt, authorization, token=token, key=key, shopper=shopper,
-                           keep_cart=keep_cart)
+        attempt, authorization = _pay(plan, request)
+        result = _finalize(plan, attempt, authorization, request)
     except Exception:
         if attempt is not None:
             payment_attempt_void(attempt=attempt)
-        CheckoutClaim.objects.filter(cart_uuid=plan.cart.uuid, token=token).delete()
+        CheckoutClaim.objects.filter(cart_uuid=plan.cart.uuid, token=request.token).delete()
         raise
     return result
 
 
-def _order_already_placed(cart_uuid, shopper: Shopper) -> PlacementResult | None:
-    """A cart that is gone because it became this shopper's order: a retry gets that order, not 1103 (Glue)."""
-    key = parse_uuid(cart_uuid)
-    if key is None:
+def _order_already_placed(request: PlacementRequest) -> PlacementResult | None:
+    """A cart that is gone because this very request (same fingerprint) made it this shopper's order:
+    the repeat gets that order, and its own Idempotency-Key answers with it from now on. Any other
+    request for the cart finds no cart (1103 in Glue)."""
+    cart_uuid = parse_uuid(request.cart_uuid)
+    if cart_uuid is None:
         return None
-    order = Order.objects.filter(cart_uuid=key, **shopper.owns_orders()).first()
+    order = Order.objects.filter(cart_uuid=cart_uuid, checkout_fingerprint=request.fingerprint,
+                                 **request.shopper.owns_orders()).first()
     if order is None:
         return None
-    return PlacementResult(order=order, replayed=True, redirect_url=_pending_redirect(order))
+    result = PlacementResult(order=order, replayed=True, redirect_url=_pending_redirect(order))
+    if request.key:
+        idempotency_complete(scope=request.shopper.scope, operation=PLACE_ORDER, key=request.key,
+                             token=request.token, order=order, result={"redirect_url": result.redirect_url})
+    return result
 
 
 def _pending_redirect(order: Order) -> str:
@@ -138,15 +164,22 @@ def _pending_redirect(order: Order) -> str:
 # --- 2. prepare -------------------------------------------------------------------------------
 
 
-def _prepare(cart_uuid, shopper: Shopper, data: CheckoutData, *, token: str) -> Plan:
+def _prepare(request: PlacementRequest) -> Plan:
     """No transaction: the claim (one atomic upsert) keeps other placements of the cart out, and
-    the rest only reads. A refusal releases the claim."""
-    cart = _cart(cart_uuid, shopper, lock=False)
-    _claim(cart, token)
+    the rest only reads. The claim comes first, so that the cart is read as no other placement
+    can change it any more: one that finished meanwhile has deleted it (not found, and the
+    order it became answers), none can be half-way. A refusal releases the claim."""
+    cart_uuid = parse_uuid(request.cart_uuid)
+    if cart_uuid is None:
+        raise CartNotFound(meta={"idCart": str(request.cart_uuid)})
+    if not _claim(cart_uuid, request.token):
+        _cart(request.cart_uuid, request.shopper, lock=False)  # someone else's cart, or none: 1103, not 409
+        raise CheckoutInProgress()
     try:
-        return plan_checkout(cart=cart, shopper_customer=shopper.customer, data=data)
+        cart = _cart(request.cart_uuid, request.shopper, lock=False)
+        return plan_checkout(cart=cart, shopper_customer=request.shopper.customer, data=request.data)
     except BaseException:
-        CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).delete()
+        CheckoutClaim.objects.filter(cart_uuid=cart_uuid, token=request.token).delete()
         raise
 
 
@@ -170,8 +203,8 @@ def _shopper_cart(*, uuid, lock: bool, customer: int | None = None, anonymous_id
 _shopper_carts = CompiledRead(_shopper_cart)
 
 
-def _claim(cart: Cart, token: str) -> None:
-    """Take the cart's claim, or a stale one over; refuse while another placement holds it. One upsert."""
+def _claim(cart_uuid, token: str) -> bool:
+    """Take the cart's claim, or a stale one over; False while another placement holds it. One upsert."""
     now = timezone.now()
     table = CheckoutClaim._meta.db_table
     with connection.cursor() as cursor:
@@ -179,48 +212,48 @@ def _claim(cart: Cart, token: str) -> None:
             f"INSERT INTO {table} (cart_uuid, token, claimed_at) VALUES (%s, %s, %s) "
             f"ON CONFLICT (cart_uuid) DO UPDATE SET token = excluded.token, claimed_at = excluded.claimed_at "
             f"WHERE {table}.claimed_at < %s RETURNING token",
-            [CheckoutClaim._meta.get_field("cart_uuid").get_db_prep_value(cart.uuid, connection),
+            [CheckoutClaim._meta.get_field("cart_uuid").get_db_prep_value(cart_uuid, connection),
              token, now, now - CLAIM_TIMEOUT],
         )
-        if cursor.fetchone() is None:
-            raise CheckoutInProgress()
+        return cursor.fetchone() is not None
 
 
 # --- 3. pay -----------------------------------------------------------------------------------
 
 
-def _pay(plan: Plan, data: CheckoutData, *, key: str | None) -> tuple[PaymentAttempt | None, Authorization | None]:
+def _pay(plan: Plan, request: PlacementRequest) -> tuple[PaymentAttempt | None, Authorization | None]:
     if plan.payment_method is None:
         return None, None
     amount = plan.totals.grand_total
     attempt = payment_attempt_start(method=plan.payment_method, amount=amount, currency=plan.currency,
-                                    idempotency_key=key or "", cart_uuid=plan.cart.uuid)
-    request = PaymentRequest(method=plan.payment_method, amount=amount, currency=plan.currency,
-                             reference=str(attempt.uuid), data=data.payments[0])
-    return attempt, payment_attempt_authorize(attempt=attempt, request=request)
+                                    idempotency_key=request.key or "", cart_uuid=plan.cart.uuid)
+    payment = PaymentRequest(method=plan.payment_method, amount=amount, currency=plan.currency,
+                             reference=str(attempt.uuid), data=request.data.payments[0])
+    return attempt, payment_attempt_authorize(attempt=attempt, request=payment)
 
 
 # --- 4. finalize ------------------------------------------------------------------------------
 
 
-def _finalize(plan: Plan, attempt, authorization, *, token: str, key: str | None, shopper: Shopper,
-              keep_cart: bool) -> PlacementResult:
+def _finalize(plan: Plan, attempt, authorization, request: PlacementRequest) -> PlacementResult:
+    shopper, key = request.shopper, request.key
     with transaction.atomic(), state_logs_batched():
         cart = _cart(plan.cart.uuid, shopper, lock=True)
         # Releasing the claim proves it was still ours (a stale claim may have been taken over).
-        if not CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=token).delete()[0]:
+        if not CheckoutClaim.objects.filter(cart_uuid=cart.uuid, token=request.token).delete()[0]:
             raise CheckoutInProgress()
         # Every cart write bumps the row under its lock, and the lock read the row as it is now:
         # a write that raced past the claim shows here.
         if cart.updated_at != plan.cart.updated_at:
             raise OrderCannotBePlaced("The cart changed while it was being checked out; review it and try again.")
-        if not keep_cart:
+        if not request.keep_cart:
             # Early, so that the store's reference counter (taken near the end) is held briefly;
             # a failure below rolls the deletion back with everything else.
             cart_dispose(cart=cart)
-        order = order_write(plan=plan, attempt=attempt, authorization=authorization, shopper=shopper)
+        order = order_write(plan=plan, attempt=attempt, authorization=authorization, shopper=shopper,
+                            fingerprint=request.fingerprint)
         result = PlacementResult(order=order, redirect_url=authorization.redirect_url if authorization else "")
         if key:
-            idempotency_complete(scope=shopper.scope, operation="place_order", key=key, order=order,
-                                 result={"redirect_url": result.redirect_url})
+            idempotency_complete(scope=shopper.scope, operation=PLACE_ORDER, key=key, token=request.token,
+                                 order=order, result={"redirect_url": result.redirect_url})
     return result

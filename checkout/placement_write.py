@@ -24,10 +24,11 @@ from shipping.selectors import stock_location_ids_for
 from shipping.services import StockRequest, stock_reserve
 
 
-def order_write(*, plan: Plan, attempt, authorization, shopper) -> Order:
+def order_write(*, plan: Plan, attempt, authorization, shopper, fingerprint: str) -> Order:
+    """``fingerprint``: of the request placing it, which alone gets the order back by repeating itself."""
     customer = plan.customer or _guest(plan, shopper.anonymous_id)
     addresses = OrderAddress.objects.bulk_create([plan.billing_address, *(s.address for s in plan.shipments)])
-    order = _order(plan, customer, addresses[0])
+    order = _order(plan, customer, addresses[0], fingerprint)
     shipments, expenses = _shipments(plan, order, addresses[1:])
     items = _line_items(plan, order, shipments)
     _adjustments(order, plan, items, expenses)
@@ -54,11 +55,12 @@ def _guest(plan: Plan, anonymous_id: str) -> Customer:
     return guest
 
 
-def _order(plan: Plan, customer: Customer, bill_address: OrderAddress) -> Order:
+def _order(plan: Plan, customer: Customer, bill_address: OrderAddress, fingerprint: str) -> Order:
     totals, data = plan.totals, plan.data
     gross = plan.price_mode == GROSS_MODE
     return Order.objects.create(
         store=plan.cart.store, customer=customer, email=plan.email, cart_uuid=plan.cart.uuid,
+        checkout_fingerprint=fingerprint,
         currency=plan.currency, price_mode=plan.price_mode, locale=data.locale,
         bill_address=bill_address, ship_address=plan.shipments[0].address if len(plan.shipments) == 1 else None,
         order_number=data.order_number, external_ref=data.external_ref,

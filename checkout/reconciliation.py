@@ -19,10 +19,15 @@
     stale checkout claims       claims of placements that crashed (older than the claim
                                 timeout), which keep a cart from being checked out → removed,
                                 unless the cart has money held that is not voided yet
+    idempotency keys of requests that died
+                                keys still "started" whose request's claim is no longer live
+                                (the rule that takes over a stale claim), which answer every
+                                retry with 409 → released, so that a retry is a new request
 
 Every repair takes its rows with ``SELECT … FOR UPDATE SKIP LOCKED`` and re-checks them under
 the lock, so several machines may run it at once and rows busy right now are left for the
-next run. Nothing that holds an authorised payment is deleted; nothing is deleted but claims.
+next run. Nothing that holds an authorised payment is deleted; nothing is deleted but claims
+and the keys of requests that died.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from checkout.idempotency import idempotency_keys_abandoned, idempotency_release
 from checkout.models import CHECKOUT_STEPS, CheckoutClaim, Order, OrderState
 from checkout.placement import CLAIM_TIMEOUT
 from checkout.selectors import order_credit_owed, orders_owing_credit
@@ -110,6 +116,7 @@ def checkouts_reconcile(*, fix: bool = False, stuck_after: timedelta = timedelta
         _orders_stuck(now, stuck_after, fix, say),
         _reservations(now, fix, say),
         _claims(now, fix, say),
+        _keys_abandoned(now, fix, say),
     ]
     return findings
 
@@ -229,4 +236,21 @@ def _claims(now, fix, say) -> Finding:
     if removed:
         finding.fixed += removed
         say(f"  removed {removed} stale checkout claims")
+    return finding
+
+
+def _keys_abandoned(now, fix, say) -> Finding:
+    finding = Finding("idempotency_keys_abandoned", "Idempotency keys of requests that died")
+    for record in idempotency_keys_abandoned(now=now).order_by("pk"):
+        finding.found.append(f"key {record.key!r} of {record.scope} ({record.operation}) "
+                             f"started {record.created_at:%Y-%m-%d %H:%M}")
+    if not fix:
+        return finding
+    with transaction.atomic():
+        ids = list(idempotency_keys_abandoned(now=now).select_for_update(skip_locked=True)
+                   .values_list("pk", flat=True))
+        released = idempotency_release(ids=ids, now=now)  # re-checked: one completed meanwhile stays
+    if released:
+        finding.fixed += released
+        say(f"  released {released} idempotency keys of requests that died")
     return finding

@@ -119,6 +119,10 @@ class Order(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
     email = models.EmailField(blank=True)
     guest_token = models.CharField(max_length=64, unique=True, default=new_guest_token, editable=False)
     cart_uuid = models.UUIDField(null=True, blank=True, db_index=True, help_text="The cart it was placed from.")
+    checkout_fingerprint = models.CharField(
+        max_length=64, blank=True, editable=False,
+        help_text="A hash of the checkout request that placed it: only that request, repeated, gets it back.",
+    )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     price_mode = models.CharField(max_length=10, choices=PriceMode.choices, default=PriceMode.GROSS)
     locale = models.CharField(max_length=10, blank=True)

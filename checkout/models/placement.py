@@ -1,7 +1,13 @@
 """Records that make placing an order safe to retry and to race."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
+
+# A placement holds its cart's claim for at most this long. An older claim, and the started
+# Idempotency-Key of the request that took it, belong to a process that died: they may be taken over.
+CLAIM_TIMEOUT = timedelta(minutes=3)
 
 
 class CheckoutClaim(models.Model):
@@ -30,13 +36,17 @@ class IdempotencyKey(models.Model):
 
     ``scope`` is who asked (customer reference or guest id); ``fingerprint`` is a hash of
     what they asked for, so the same key with other data is refused. Failures that wrote
-    nothing delete their key, so the client may retry with it.
+    nothing delete their key, so the client may retry with it. ``token`` is the one of the
+    cart claim the request takes: a started key whose claim is no longer live belongs to a
+    request that died and is released (``checkout.idempotency``); only the request holding
+    the token completes or deletes the key.
     """
 
     scope = models.CharField(max_length=255)
     operation = models.CharField(max_length=50)
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
+    token = models.CharField(max_length=64, blank=True, help_text="The claim token of the request holding the key.")
     state = models.CharField(max_length=20, choices=IdempotencyKeyState.choices, default=IdempotencyKeyState.STARTED)
     order = models.ForeignKey("checkout.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     result = models.JSONField(default=dict, blank=True, help_text="What the first call returned, besides the order.")

@@ -27,7 +27,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from checkout.addressing import countries_for, order_address_from
-from checkout.exceptions import CheckoutDataInvalid, StepNotReady
+from checkout.exceptions import CartNotFound, CheckoutDataInvalid, StepNotReady
 from checkout.inputs import AddressInput, CheckoutData, CustomerInput, RentalInput, ShipmentInput
 from checkout.models import CheckoutDraft, Order, OrderAddress, OrderState
 from checkout.placement import PlacementResult, Shopper, order_place
@@ -330,7 +330,8 @@ def draft_complete(*, draft: CheckoutDraft, idempotency_key: str | None = None) 
     """Place the draft's order through the engine; a completed draft returns its order again.
 
     No lock is held while the engine runs (it pays outside any transaction); the engine's
-    cart claim keeps two completions apart, and a retry after success finds the order.
+    cart claim keeps two completions apart, and a retry after success finds the order. So
+    does the loser of two completions at once: the winner's order took the draft's cart away.
     """
     if draft.order_id is not None:
         return draft.order
@@ -338,7 +339,12 @@ def draft_complete(*, draft: CheckoutDraft, idempotency_key: str | None = None) 
     if placed is None:
         if draft.state != S.CONFIRM:
             raise StepNotReady({BASE: [f"The order is in the {draft.state} step: it must be confirmed first."]})
-        placed = _place(draft, idempotency_key).order
+        try:
+            placed = _place(draft, idempotency_key).order
+        except CartNotFound:
+            placed = Order.objects.filter(number=draft.number).first()
+            if placed is None:
+                raise
     CheckoutDraft.objects.filter(pk=draft.pk).update(order=placed, state=S.COMPLETE)
     draft.refresh_from_db()
     return placed

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from checkout.models import CheckoutClaim, Order
+from checkout.models import CheckoutClaim, IdempotencyKey, Order
 from payments.models import PaymentAttempt
 from payments.providers.dummy import DummyInvoicePlugin
 from shipping.models import RentalBooking, StockAllocation, StockItem
@@ -118,6 +118,33 @@ def test_stale_claims_are_removed_unless_money_is_held_for_their_cart():
     reconcile("--fix")
     assert set(CheckoutClaim.objects.values_list("pk", flat=True)) == {fresh.pk, held.pk}
     assert not CheckoutClaim.objects.filter(cart_uuid=stale.cart_uuid).exists()
+
+
+def key(name: str, *, age: timedelta, claimed_for: timedelta | None = None, order=None) -> IdempotencyKey:
+    """A key as its request left it: started (or completed with ``order``), and its claim ``claimed_for`` ago."""
+    made = IdempotencyKey.objects.create(scope="guest:g-1", operation="place_order", key=name, fingerprint="f",
+                                         token=f"token-{name}", state="completed" if order else "started",
+                                         order=order)
+    IdempotencyKey.objects.filter(pk=made.pk).update(created_at=timezone.now() - age)
+    if claimed_for is not None:
+        CheckoutClaim.objects.create(cart_uuid=uuid.uuid4(), token=made.token, claimed_at=timezone.now() - claimed_for)
+    return made
+
+
+def test_the_idempotency_keys_of_requests_that_died_are_released():
+    key("died-paying", age=timedelta(minutes=10), claimed_for=timedelta(minutes=10))
+    key("died-after-its-claim", age=timedelta(minutes=10))
+    key("claim-still-live", age=timedelta(minutes=3, seconds=5), claimed_for=timedelta(minutes=2, seconds=55))
+    key("just-begun", age=timedelta(minutes=1))
+    key("answered", age=timedelta(minutes=10), order=OrderFactory(at_complete=True))
+    report = reconcile()
+    assert "Idempotency keys of requests that died: 2" in report
+    assert "key 'died-paying' of guest:g-1 (place_order)" in report and "'died-after-its-claim'" in report
+    assert IdempotencyKey.objects.count() == 5  # a report changes nothing
+    out = reconcile("--fix")
+    assert "released 2 idempotency keys of requests that died" in out
+    assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"claim-still-live", "just-begun", "answered"}
+    assert "Idempotency keys of requests that died: 0" in reconcile("--fix")
 
 
 def test_nothing_to_reconcile_says_so():

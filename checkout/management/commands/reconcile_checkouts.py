@@ -12,8 +12,9 @@ class Command(BaseCommand):
     help = ("Report what crashed or abandoned checkouts left behind: payments authorised without an order, "
             "captures, refunds and voids asked of a provider whose outcome was never recorded (reported only), "
             "money owed to customers (reported only), "
-            "orders stuck mid-checkout, stock held past its time, claims of placements that never finished. "
-            "With --fix: void those payments, give the stock back, close ended rentals, remove stale claims. "
+            "orders stuck mid-checkout, stock held past its time, claims of placements that never finished, "
+            "Idempotency-Keys of requests that died. With --fix: void those payments, give the stock back, close "
+            "ended rentals, remove stale claims, release those keys (a retry with one is a new request). "
             "Never deletes anything holding an authorised payment. Safe to run from several machines at once; "
             "exits 1 when a repair failed.")
 
