@@ -6,9 +6,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from checkout.exceptions import CheckoutInProgress, IdempotencyConflict
+from checkout.exceptions import CheckoutInProgress, IdempotencyConflict, IdempotencyKeyInvalid
 from checkout.models import IdempotencyKey, Order
 from checkout.models.placement import IdempotencyKeyState
+
+
+def idempotency_key_clean(key: str | None) -> str | None:
+    """The key a client sent, without surrounding blanks; None for none. One longer than the shop keeps is refused."""
+    key = (key or "").strip()
+    if len(key) > IdempotencyKey._meta.get_field("key").max_length:
+        raise IdempotencyKeyInvalid()
+    return key or None
 
 
 def idempotency_begin(*, scope: str, operation: str, key: str, fingerprint: str) -> IdempotencyKey | None:

@@ -33,7 +33,7 @@ from checkout.models import CheckoutClaim, Order
 from core.compiled import CompiledRead
 from core.fsm_log import state_logs_batched
 from core.identifiers import parse_uuid
-from checkout.idempotency import idempotency_begin, idempotency_complete, idempotency_forget
+from checkout.idempotency import idempotency_begin, idempotency_complete, idempotency_forget, idempotency_key_clean
 from checkout.placement_plan import Plan, plan_checkout
 from checkout.placement_write import order_write
 from customers.models import Customer
@@ -83,7 +83,7 @@ def order_place(*, cart_uuid, shopper: Shopper, data: CheckoutData, idempotency_
                 keep_cart: bool = False) -> PlacementResult:
     if shopper.customer is None and not shopper.anonymous_id:
         raise CustomerIdentificationMissing()
-    key = (idempotency_key or "").strip() or None
+    key = idempotency_key_clean(idempotency_key)
     if key:
         first = idempotency_begin(scope=shopper.scope, operation="place_order", key=key,
                                   fingerprint=data.fingerprint(cart_key=str(cart_uuid)))

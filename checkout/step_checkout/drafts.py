@@ -49,7 +49,9 @@ class Caller:
             return True
         if self.customer is not None and customer_id == self.customer.pk:
             return True
-        return bool(self.order_token) and bool(token) and hmac.compare_digest(self.order_token, token)
+        # Compared as bytes: compare_digest refuses str with characters beyond ASCII.
+        return bool(self.order_token) and bool(token) and hmac.compare_digest(
+            self.order_token.encode("utf-8", "surrogatepass"), token.encode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True)
