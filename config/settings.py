@@ -198,10 +198,14 @@ LOGGING = {
     },
 }
 
-# E-MAIL: the order confirmation (templates/emails/). Console in development: mails are printed.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-MAIL: the order confirmation (templates/emails/), with the customer's name and addresses.
+# With DEBUG on (make run) mails are printed to the console; otherwise they go by SMTP to
+# EMAIL_HOST, which must then be set: `manage.py check` says so (events.checks), and never
+# prints them to the log. EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend sends none.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend" if DEBUG
+                        else "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="shop@example.com")
-EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", default="")
 EMAIL_PORT = env_int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
