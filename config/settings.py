@@ -93,10 +93,14 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
                                               conn_health_checks=True)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and a management command share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
-    )
+    # Concurrent requests on SQLite wait their turn instead of failing with "database is locked":
+    # IMMEDIATE takes the write lock when a transaction begins (a deferred one that read first
+    # cannot wait for it: SQLite refuses its upgrade at once), the timeout is how long a writer
+    # waits, and WAL lets readers go on beside the one writer (synchronous=NORMAL is WAL's safe mode).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 
 # AUTH
 AUTH_PASSWORD_VALIDATORS = [
