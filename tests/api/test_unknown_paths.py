@@ -75,3 +75,9 @@ def test_the_api_docs_keep_working(client, debug):
 def test_a_nul_in_an_admin_path_is_a_plain_400(client):
     response = client.get("/admin/%00")
     assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
+
+
+def test_the_admin_keeps_djangos_own_body_limit(client):
+    response = client.post("/admin/login/", data="username=" + "x" * 2_000_000,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400  # RequestDataTooBig when the form is read, not the dialects' 413
