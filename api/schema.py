@@ -20,6 +20,9 @@ import re
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
+
+from api import dialects
+
 DIALECT_SCHEMAS = ("api.glue.schema", "api.spree.schema", "api.elasticpath.schema")
 
 # Each dialect's prefix, and the tag its operations are grouped under.
@@ -36,11 +39,8 @@ TAGS = [
 
 
 def dialect_of(path: str) -> str:
-    if path.startswith("/api/"):
-        return SPREE
-    if path.startswith(("/v2/", "/oauth/")):
-        return ELASTICPATH
-    return GLUE
+    """The tag of the dialect ``path`` belongs to (``api.dialects`` decides)."""
+    return {dialects.SPREE: SPREE, dialects.ELASTICPATH: ELASTICPATH}.get(dialects.dialect_of(path), GLUE)
 
 
 # --- generation hooks ----------------------------------------------------------------------------

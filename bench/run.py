@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
 
     url, name = bench_database_url(os.environ.get("DATABASE_URL", ""), args.database)
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 40,
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}  # no mail server here
     print(f"database  {name}: create, migrate, seed_demo", flush=True)
     recreate_database(url, name)
     manage(env, "migrate", "--noinput")

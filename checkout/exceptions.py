@@ -62,6 +62,13 @@ class IdempotencyConflict(DomainError):
     default_detail = "This Idempotency-Key was already used for a different request."
 
 
+class IdempotencyKeyInvalid(DomainError):
+    code = "idempotency_key_invalid"
+    status = 400
+    pointer = "/meta/idempotencyKey"
+    default_detail = "An Idempotency-Key may be at most 255 characters long."
+
+
 class OrderNotFound(NotFound):
     code = "order_not_found"
     default_detail = "Order not found."

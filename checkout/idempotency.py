@@ -14,9 +14,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from checkout.exceptions import CheckoutInProgress, IdempotencyConflict
+from checkout.exceptions import CheckoutInProgress, IdempotencyConflict, IdempotencyKeyInvalid
 from checkout.models import CheckoutClaim, IdempotencyKey, Order
 from checkout.models.placement import CLAIM_TIMEOUT, IdempotencyKeyState
+
+
+def idempotency_key_clean(key: str | None) -> str | None:
+    """The key a client sent, without surrounding blanks; None for none. One longer than the shop keeps is refused."""
+    key = (key or "").strip()
+    if len(key) > IdempotencyKey._meta.get_field("key").max_length:
+        raise IdempotencyKeyInvalid()
+    return key or None
 
 
 def idempotency_keys_abandoned(*, now: datetime | None = None):

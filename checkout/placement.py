@@ -36,7 +36,7 @@ from checkout.models.placement import CLAIM_TIMEOUT
 from core.compiled import CompiledRead
 from core.fsm_log import state_logs_batched
 from core.identifiers import parse_uuid
-from checkout.idempotency import idempotency_begin, idempotency_complete, idempotency_forget
+from checkout.idempotency import idempotency_begin, idempotency_complete, idempotency_forget, idempotency_key_clean
 from checkout.placement_plan import Plan, plan_checkout
 from checkout.placement_write import order_write
 from customers.models import Customer
@@ -104,7 +104,7 @@ def order_place(*, cart_uuid, shopper: Shopper, data: CheckoutData, idempotency_
     if shopper.customer is None and not shopper.anonymous_id:
         raise CustomerIdentificationMissing()
     request = PlacementRequest(cart_uuid=cart_uuid, shopper=shopper, data=data,
-                               key=(idempotency_key or "").strip() or None, keep_cart=keep_cart)
+                               key=idempotency_key_clean(idempotency_key), keep_cart=keep_cart)
     if request.key:
         first = idempotency_begin(scope=shopper.scope, operation=PLACE_ORDER, key=request.key,
                                   fingerprint=request.fingerprint, token=request.token)

@@ -58,8 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "api.guards.RejectNulMiddleware",
     "core.request_log.RequestLogMiddleware",  # one JSON line per request, no secrets
+    "api.guards.RequestGuardMiddleware",  # NUL in the URL: 400; a body over the limit: 413 (in the dialect's shape)
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,10 +96,14 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
                                               conn_health_checks=True)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and a management command share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
-    )
+    # Concurrent requests on SQLite wait their turn instead of failing with "database is locked":
+    # IMMEDIATE takes the write lock when a transaction begins (a deferred one that read first
+    # cannot wait for it: SQLite refuses its upgrade at once), the timeout is how long a writer
+    # waits, and WAL lets readers go on beside the one writer (synchronous=NORMAL is WAL's safe mode).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 
 # AUTH
 AUTH_PASSWORD_VALIDATORS = [
@@ -127,6 +131,12 @@ AXES_VERBOSE = False  # no start-up banner in every command; failures are still 
 # TRUSTED_PROXY_COUNT proxies that each append to CLIENT_ADDRESS_HEADER (core/client_address.py).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", default="X-Forwarded-For")
+
+# REQUEST BODIES
+# The largest honest request is a cart or an order of many lines: a few hundred bytes a line,
+# so 1 MiB holds thousands. A longer body is refused with 413 before any view reads it
+# (api.guards), in the dialect's shape; Django's default (2.5 MB) would take more for nothing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 
 # STATIC
 STATIC_URL = "static/"
@@ -219,10 +229,14 @@ LOGGING = {
     },
 }
 
-# E-MAIL: the order confirmation (templates/emails/). Console in development: mails are printed.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-MAIL: the order confirmation (templates/emails/), with the customer's name and addresses.
+# With DEBUG on (make run) mails are printed to the console; otherwise they go by SMTP to
+# EMAIL_HOST, which must then be set: `manage.py check` says so (events.checks), and never
+# prints them to the log. EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend sends none.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend" if DEBUG
+                        else "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="shop@example.com")
-EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", default="")
 EMAIL_PORT = env_int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")

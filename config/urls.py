@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from api.schema import RedocView, SchemaView, SwaggerView  # the schema, with every operation described
 
+from api.dialects import unknown_path
 from api.elasticpath.oauth import AccessTokenView
 from api.health import health
 
@@ -21,4 +22,5 @@ urlpatterns = [
     path("oauth/access_token", AccessTokenView.as_view(), name="ep-access-token"),  # Elastic Path's tokens
     path("health", health, name="health"),  # load balancers: 200 when the database answers, else 503
     path("", include("api.glue.urls")),
+    re_path(r"^", unknown_path),  # any other path: its dialect's 404, not Django's page (DEBUG on too)
 ]

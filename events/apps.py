@@ -6,4 +6,4 @@ class EventsConfig(AppConfig):
     verbose_name = "Order events and webhooks"
 
     def ready(self):
-        from events import recording  # noqa: F401  (connects the receivers that write the outbox)
+        from events import checks, recording  # noqa: F401  (registers the e-mail check; connects the outbox receivers)

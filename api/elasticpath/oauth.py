@@ -17,7 +17,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from api.elasticpath.errors import EPError
 from api.elasticpath.identity import CLIENT_CREDENTIALS, IMPLICIT
 from api.elasticpath.views import EPView
-from api.glue.documents import PlainJSONParser
+from api.parsers import JSONBodyParser
 from customers.logins import password_check
 
 
@@ -30,7 +30,7 @@ def _field(request, name: str) -> str:
 
 
 class AccessTokenView(EPView):
-    parser_classes = [FormParser, MultiPartParser, PlainJSONParser]
+    parser_classes = [FormParser, MultiPartParser, JSONBodyParser]
 
     def post(self, request):
         grant_type = _field(request, "grant_type")

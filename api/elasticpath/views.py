@@ -14,7 +14,7 @@ from api.elasticpath.identity import CART_ID_HEADER, ep_caller, ep_cart, ep_gues
 from api.elasticpath.requests import (
     address_input, cart_item_input, checkout_input, data_object, ep_data, invalid, page_params, quantity, text,
 )
-from api.glue.documents import PlainJSONParser
+from api.parsers import JSONBodyParser
 from carts.exceptions import ItemNotInCart
 from carts.models import CartItem
 from carts.services import (
@@ -36,7 +36,7 @@ from payments.models import PaymentTransaction
 
 
 class EPView(APIView):
-    parser_classes = [PlainJSONParser]
+    parser_classes = [JSONBodyParser]
     renderer_classes = [JSONRenderer]
     authentication_classes = []
     permission_classes = []

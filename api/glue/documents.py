@@ -2,11 +2,9 @@
 
 from typing import Any
 
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
-
-from api.guards import contains_nul
 from rest_framework.renderers import JSONRenderer
+
+from api.parsers import JSONBodyParser
 
 MEDIA_TYPE = "application/vnd.api+json"
 
@@ -16,21 +14,13 @@ class GlueRenderer(JSONRenderer):
     format = "vnd.api+json"
 
 
-class PlainJSONParser(JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if contains_nul(data):
-            raise ParseError("Text in the request may not contain NUL characters.")
-        return data
-
-
-class GlueParser(PlainJSONParser):
+class GlueParser(JSONBodyParser):
     """Glue clients send JSON:API documents as application/vnd.api+json or plain application/json."""
 
     media_type = MEDIA_TYPE
 
 
-PARSERS = [GlueParser, PlainJSONParser]
+PARSERS = [GlueParser, JSONBodyParser]
 RENDERERS = [GlueRenderer]
 
 

@@ -2,8 +2,6 @@
 
 from django.urls import re_path
 
-from api.spree.views.base import UnknownPathView
-
 from api.spree.views.catalog import CountriesView, CountryView, ProductsView, ProductView, StatesView, VariantsView
 from api.spree.views.checkouts import CheckoutAdvanceView, CheckoutCompleteView, CheckoutNextView, CheckoutView
 from api.spree.views.orders import LineItemsView, LineItemView, OrdersView, OrderView, PaymentsNewView
@@ -27,5 +25,4 @@ urlpatterns = [
     re_path(rf"^countries{JSON}", CountriesView.as_view()),
     re_path(rf"^countries/(?P<country_id>[A-Za-z0-9]{{1,18}}){JSON}", CountryView.as_view()),
     re_path(rf"^countries/(?P<country_id>[A-Za-z0-9]{{1,18}})/states{JSON}", StatesView.as_view()),
-    re_path(r"^", UnknownPathView.as_view()),
 ]

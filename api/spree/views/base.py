@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.db.models import Prefetch
-from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from api.parsers import JSONBodyParser
 from api.spree.documents import draft_document, order_document
 from api.spree.errors import INVALID_RESOURCE, spree_exception_handler
 from catalog.models import Store
@@ -17,7 +16,7 @@ from shipping.models import Shipment
 
 
 class SpreeView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [JSONBodyParser]
     renderer_classes = [JSONRenderer]
     authentication_classes = []
     permission_classes = []
@@ -25,13 +24,6 @@ class SpreeView(APIView):
 
     def get_exception_handler(self):
         return spree_exception_handler
-
-
-class UnknownPathView(SpreeView):
-    """Any other path under /api/: Spree's 404 body rather than Django's page."""
-
-    def initial(self, request, *args, **kwargs):
-        raise NotFound()
 
 
 def spree_store() -> Store:
