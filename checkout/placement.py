@@ -172,7 +172,7 @@ def _prepare(request: PlacementRequest) -> Plan:
     cart_uuid = parse_uuid(request.cart_uuid)
     if cart_uuid is None:
         raise CartNotFound(meta={"idCart": str(request.cart_uuid)})
-    if not _claim(cart_uuid, request.token):
+    if not _claim(cart_uuid, request.shopper, request.token):
         _cart(request.cart_uuid, request.shopper, lock=False)  # someone else's cart, or none: 1103, not 409
         raise CheckoutInProgress()
     try:
@@ -203,17 +203,29 @@ def _shopper_cart(*, uuid, lock: bool, customer: int | None = None, anonymous_id
 _shopper_carts = CompiledRead(_shopper_cart)
 
 
-def _claim(cart_uuid, token: str) -> bool:
-    """Take the cart's claim, or a stale one over; False while another placement holds it. One upsert."""
+def _claim(cart_uuid, shopper: Shopper, token: str) -> bool:
+    """Take the claim of the shopper's cart, or a stale one over; False while another placement holds
+    it, and when the cart is not the shopper's (then nothing is written: someone else's request must
+    neither hold the owner's cart up nor take over the claim of a placement that crashed). One statement."""
+    owner = owner_key(customer=shopper.customer, anonymous_id=shopper.anonymous_id)
+    if owner is None:
+        return False
     now = timezone.now()
-    table = CheckoutClaim._meta.db_table
+    claims, carts = CheckoutClaim._meta.db_table, Cart._meta.db_table
+    uuid, customer = (f"{carts}.{Cart._meta.get_field(name).column}" for name in ("uuid", "customer"))
+    if "customer" in owner:
+        owned, owner_value = f"{customer} = %s", owner["customer"]
+    else:
+        anonymous_id = f"{carts}.{Cart._meta.get_field('anonymous_id').column}"
+        owned, owner_value = f"{anonymous_id} = %s AND {customer} IS NULL", owner["anonymous_id"]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (cart_uuid, token, claimed_at) VALUES (%s, %s, %s) "
+            f"INSERT INTO {claims} (cart_uuid, token, claimed_at) SELECT {uuid}, %s, %s FROM {carts} "
+            f"WHERE {uuid} = %s AND {owned} "
             f"ON CONFLICT (cart_uuid) DO UPDATE SET token = excluded.token, claimed_at = excluded.claimed_at "
-            f"WHERE {table}.claimed_at < %s RETURNING token",
-            [CheckoutClaim._meta.get_field("cart_uuid").get_db_prep_value(cart_uuid, connection),
-             token, now, now - CLAIM_TIMEOUT],
+            f"WHERE {claims}.claimed_at < %s RETURNING token",
+            [token, now, Cart._meta.get_field("uuid").get_db_prep_value(cart_uuid, connection), owner_value,
+             now - CLAIM_TIMEOUT],
         )
         return cursor.fetchone() is not None
 

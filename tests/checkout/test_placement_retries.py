@@ -88,3 +88,18 @@ def test_a_cart_being_checked_out_is_409_for_its_owner_and_not_found_for_anyone_
     with pytest.raises(CartNotFound):
         place(cart, shopper=Shopper(anonymous_id="someone-else"))
     assert CheckoutClaim.objects.get(cart_uuid=cart.uuid).token == "another-placement"
+
+
+def test_someone_elses_checkout_of_a_cart_claims_nothing_of_it():
+    """A request for a cart that is not the shopper's takes no claim on it: not the stale claim of its
+    owner's crashed placement (which reconciliation must still find), nor a fresh one (its owner would
+    see a 409 meanwhile)."""
+    cart = cart_with({"047_26408568": 1})
+    crashed_at = timezone.now() - CLAIM_TIMEOUT - timedelta(minutes=1)
+    CheckoutClaim.objects.create(cart_uuid=cart.uuid, token="crashed-placement", claimed_at=crashed_at)
+
+    with pytest.raises(CartNotFound):
+        place(cart, shopper=Shopper(anonymous_id="someone-else"))
+
+    assert list(CheckoutClaim.objects.values_list("cart_uuid", "token", "claimed_at")) == [
+        (cart.uuid, "crashed-placement", crashed_at)]
