@@ -14,7 +14,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from core.errors import DomainError
+from core.errors import DomainError, FieldPath
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,9 @@ def domain_error_object(exc: DomainError) -> tuple[dict, int]:
     meta = {**exc.meta}
     if not isinstance(exc, EPError):
         meta.setdefault("code", exc.code)
-        if exc.pointer and exc.pointer != "/data":
+        if exc.field:
+            meta.setdefault("source", ep_field(exc.field))
+        elif exc.pointer and exc.pointer != "/data":
             meta.setdefault("source", ep_pointer(exc.pointer))
     return error_object(status, title, exc.detail, meta), status
 
@@ -123,6 +125,16 @@ def ep_pointer(pointer: str) -> str:
     """A field of an Elastic Path body in dotted form (data.billing_address.postcode) for an engine pointer."""
     parts = [p for p in pointer.replace("/data/attributes/", "/data/").split("/") if p and p != "shippingAddress"]
     return ".".join(WIRE_NAMES.get(p, p) for p in parts)
+
+
+# The domain's field names (field paths: core.errors) Elastic Path spells otherwise.
+EP_FIELDS = {"address1": "line_1", "address2": "line_2", "zip_code": "postcode", "iso2_code": "country",
+             "region_code": "region", "company": "company_name", "method_id": "shipping_type"}
+
+
+def ep_field(field: FieldPath) -> str:
+    """``("billing_address", "zip_code")`` → ``data.billing_address.postcode``."""
+    return ".".join(["data", *(str(p) if isinstance(p, int) else EP_FIELDS.get(p, p) for p in field)])
 
 
 def ep_exception_handler(exc, context):

@@ -11,7 +11,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from api.glue.documents import MEDIA_TYPE
-from core.errors import DomainError
+from core.errors import DomainError, FieldPath
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,30 @@ DRF_CODES = {
 }
 
 
+# The domain's field names Glue spells other than in camelCase (field paths: core.errors).
+GLUE_NAMES = {
+    "region_code": "region", "company_address_id": "idCompanyBusinessUnitAddress", "method_id": "idShipmentMethod",
+}
+
+
+def glue_pointer(field: FieldPath) -> str:
+    """``("shipments", 0, "address", "zip_code")`` → ``/data/attributes/shipments/0/shippingAddress/zipCode``."""
+    parts = ["/data/attributes"] if field else ["/data"]
+    for part in field:
+        parts.append(str(part) if isinstance(part, int) else GLUE_NAMES.get(part) or _camel(part))
+    return "/".join(parts)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def error_pointer(exc: DomainError) -> str:
+    """Where in a Glue request the error is: the request parser's pointer, else the domain field's."""
+    return glue_pointer(exc.field) if exc.field else exc.pointer
+
+
 def error_object(status: int | str, code: str, detail: str, pointer: str | None = None, meta: dict | None = None):
     error = {"status": str(status), "code": code, "detail": detail}
     if pointer:
@@ -44,7 +68,7 @@ def errors_response(errors: list[dict], status: int) -> Response:
 
 def glue_exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        response = errors_response([error_object(exc.status, exc.code, exc.detail, exc.pointer, exc.meta)],
+        response = errors_response([error_object(exc.status, exc.code, exc.detail, error_pointer(exc), exc.meta)],
                                    exc.status)
         if retry_after := getattr(exc, "retry_after", None):  # a login locked out for this long
             response["Retry-After"] = str(retry_after)

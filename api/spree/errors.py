@@ -18,7 +18,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from checkout.exceptions import StepNotReady
-from core.errors import DomainError
+from core.errors import DomainError, FieldPath
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,23 @@ def error_field(pointer: str | None) -> str:
             continue
         parts.append(SPREE_NAMES.get(part, part).removesuffix("_attributes"))
     return ".".join(parts) or "base"
+
+
+# The domain's field names (field paths: core.errors) Spree spells otherwise.
+SPREE_FIELDS = {
+    "billing_address": "bill_address", "shipping_address": "ship_address", "first_name": "firstname",
+    "last_name": "lastname", "zip_code": "zipcode", "iso2_code": "country", "region_code": "state",
+}
+
+
+def spree_field(field: FieldPath) -> str:
+    """``("billing_address", "zip_code")`` → ``bill_address.zipcode``; ``base`` for no field."""
+    return ".".join(SPREE_FIELDS.get(part, part) for part in field if not isinstance(part, int)) or "base"
+
+
+def error_key(exc: DomainError) -> str:
+    """The key of Spree's ``errors`` object the error belongs under."""
+    return spree_field(exc.field) if exc.field else error_field(exc.pointer)
 
 
 def spree_response(status: int, error: str, errors: dict | None = None) -> Response:
@@ -81,4 +98,4 @@ def _domain(exc: DomainError, failure_message: str) -> Response:
     if isinstance(exc, StepNotReady):
         return spree_response(422, COULD_NOT_TRANSITION, exc.meta.get("errors") or {"base": [exc.detail]})
     status = exc.status if exc.status == 400 or exc.code in RETRY_LATER else 422
-    return spree_response(status, failure_message, {error_field(exc.pointer): [exc.detail]})
+    return spree_response(status, failure_message, {error_key(exc): [exc.detail]})
