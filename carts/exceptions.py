@@ -26,21 +26,15 @@ class CartOwnerInvalid(DomainError):
 
 
 class CartAttributeInvalid(DomainError):
-    """A cart attribute (currency, price mode, name) cannot be used; ``pointer`` names it."""
+    """A cart attribute (currency, price mode, name) cannot be used; ``field`` names it."""
 
     code = "cart_attribute_invalid"
-    pointer = "/data/attributes"
     default_detail = "This cart attribute is invalid."
-
-    def __init__(self, detail: str | None = None, *, pointer: str | None = None, meta: dict | None = None):
-        super().__init__(detail, meta=meta)
-        if pointer:
-            self.pointer = pointer
 
 
 class QuantityInvalid(DomainError):
     code = "quantity_invalid"
-    pointer = "/data/attributes/quantity"
+    field = ("quantity",)
     default_detail = f"The quantity must be a whole number from 1 to {MAX_QUANTITY}."
 
 
@@ -48,7 +42,7 @@ class ItemNotAvailable(DomainError):
     """The sku does not exist or is not sold (Spryker answers 422 "Product not found")."""
 
     code = "item_not_available"
-    pointer = "/data/attributes/sku"
+    field = ("sku",)
     default_detail = "This product is not available."
 
 
@@ -56,19 +50,19 @@ class PriceMissing(DomainError):
     """The item has no price in the cart's currency and price mode."""
 
     code = "currency_mismatch"
-    pointer = "/data/attributes/sku"
+    field = ("sku",)
     default_detail = "This item has no price in the cart's currency."
 
 
 class ItemNotInCart(NotFound):
     code = "item_not_in_cart"
-    pointer = "/data/attributes/sku"
+    field = ("sku",)
     default_detail = "This item is not in the cart."
 
 
 class VoucherNotInCart(NotFound):
     code = "voucher_not_in_cart"
-    pointer = "/data/attributes/code"
+    field = ("code",)
     default_detail = "This voucher code is not applied to the cart."
 
 
@@ -82,13 +76,12 @@ class ShippingTypeUnknown(DomainError):
 
     code = "shipping_type_unknown"
     status = 400
-    pointer = "/data/shipping_type"
+    field = ("method_id",)
     default_detail = "There is no such shipment method in this store."
 
 
 class ShippingGroupInUse(DomainError):
     code = "shipping_group_in_use"
     status = 400
-    pointer = "/data"
     default_detail = ("Cannot delete shipping groups attached to cart items. Please remove the shipping group "
                       "from its cart items and try again.")

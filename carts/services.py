@@ -58,13 +58,13 @@ def cart_create(
         raise CartOwnerInvalid()
     if currency is not None and currency not in CURRENCIES:
         raise CartAttributeInvalid(f"{currency!r} is not a currency of the shop.",
-                                   pointer="/data/attributes/currency", meta={"currency": currency})
+                                   field=("currency",), meta={"currency": currency})
     if price_mode is not None and price_mode not in PriceMode.values:
-        raise CartAttributeInvalid(f"{price_mode!r} is not a price mode.", pointer="/data/attributes/priceMode",
+        raise CartAttributeInvalid(f"{price_mode!r} is not a price mode.", field=("price_mode",),
                                    meta={"priceMode": price_mode})
     name = (name or "").strip()
     if len(name) > Cart._meta.get_field("name").max_length:
-        raise CartAttributeInvalid("The cart name is too long.", pointer="/data/attributes/name")
+        raise CartAttributeInvalid("The cart name is too long.", field=("name",))
     with transaction.atomic():
         if is_default:
             _owners_carts(customer, anonymous_id).filter(is_default=True).update(is_default=False)
@@ -87,22 +87,22 @@ def cart_edit(
         has_items = locked.items.exists()
         if store is not None and store.pk != locked.store_id:
             raise CartAttributeInvalid(f"The cart belongs to the store {locked.store.code}.",
-                                       pointer="/data/attributes/store", meta={"store": store.code})
+                                       field=("store",), meta={"store": store.code})
         if currency is not None and currency not in CURRENCIES:
             raise CartAttributeInvalid(f"{currency!r} is not a currency of the shop.",
-                                       pointer="/data/attributes/currency", meta={"currency": currency})
+                                       field=("currency",), meta={"currency": currency})
         if price_mode is not None and price_mode not in PriceMode.values:
-            raise CartAttributeInvalid(f"{price_mode!r} is not a price mode.", pointer="/data/attributes/priceMode",
+            raise CartAttributeInvalid(f"{price_mode!r} is not a price mode.", field=("price_mode",),
                                        meta={"priceMode": price_mode})
         if price_mode is not None and price_mode != locked.price_mode and has_items:
             raise CartAttributeInvalid("The price mode of a cart with items cannot change.",
-                                       pointer="/data/attributes/priceMode",
+                                       field=("price_mode",),
                                        meta={"priceMode": price_mode, "reason": "cart_has_items"})
         if name is not None:
             name = name.strip()
             if not name or len(name) > Cart._meta.get_field("name").max_length:
                 raise CartAttributeInvalid("The cart name must be 1 to 255 characters.",
-                                           pointer="/data/attributes/name")
+                                           field=("name",))
             locked.name = name
         locked.price_mode = price_mode or locked.price_mode
         if currency is not None and currency != locked.currency and has_items:
@@ -152,7 +152,7 @@ def cart_update(*, cart: Cart, name: str | None = None) -> Cart:
         if name is not None:
             name = name.strip()
             if len(name) > Cart._meta.get_field("name").max_length:
-                raise CartAttributeInvalid("The cart name is too long.", pointer="/data/name")
+                raise CartAttributeInvalid("The cart name is too long.", field=("name",))
             locked.name = name
         locked.save(update_fields=["name", "updated_at"])
     return locked

@@ -8,15 +8,13 @@ from collections.abc import Iterable
 from checkout.exceptions import AddressNotOwned, CheckoutDataInvalid
 from checkout.inputs import AddressInput
 from checkout.models import OrderAddress
+from core.errors import FieldPath
 from customers.models import Address, CompanyUnitAddress, Country, Customer, Region
 
 REQUIRED = ("first_name", "last_name", "address1", "city", "iso2_code")
-# The Glue attribute names; a dialect with other names rewrites the pointers it shows.
-WIRE_NAMES = {
-    "first_name": "firstName", "last_name": "lastName", "address1": "address1", "city": "city",
-    "iso2_code": "iso2Code", "zip_code": "zipCode", "region_code": "region", "id": "id",
-    "company_address_id": "idCompanyBusinessUnitAddress",
-}
+# How a refusal names a required field.
+WORDS = {"first_name": "first name", "last_name": "last name", "address1": "street address", "city": "city",
+         "iso2_code": "country"}
 COPIED = ("salutation", "first_name", "middle_name", "last_name", "company", "address1", "address2", "address3",
           "zip_code", "city", "county", "phone", "email")
 
@@ -31,51 +29,48 @@ def countries_for(addresses: Iterable[AddressInput | None]) -> dict[str, Country
 
 
 def order_address_from(*, given: AddressInput, customer: Customer | None, countries: dict[str, Country],
-                       pointer: str) -> OrderAddress:
-    """An unsaved OrderAddress for ``given``; raises CheckoutDataInvalid pointing at the bad field."""
+                       field: FieldPath) -> OrderAddress:
+    """An unsaved OrderAddress for ``given``; raises CheckoutDataInvalid naming the bad field under
+    ``field``, the address's own path (``("billing_address",)``, ``("shipments", 0, "address")``)."""
     if given.id:
-        return _copy(_own_address(given.id, customer, pointer))
+        return _copy(_own_address(given.id, customer, field))
     if given.company_address_id:
-        return _copy(_business_unit_address(given.company_address_id, customer, pointer))
-    return _by_value(given, countries, pointer)
+        return _copy(_business_unit_address(given.company_address_id, customer, field))
+    return _by_value(given, countries, field)
 
 
 def address_country(*, given: AddressInput | None, customer: Customer | None, countries: dict[str, Country],
-                    pointer: str) -> Country | None:
+                    field: FieldPath) -> Country | None:
     """The country ``given`` is in (None: no address, or no country yet); an address id must be
     the shopper's own, as for ``order_address_from``."""
     if given is None:
         return None
     if given.id:
-        return _own_address(given.id, customer, pointer).country
+        return _own_address(given.id, customer, field).country
     if given.company_address_id:
-        return _business_unit_address(given.company_address_id, customer, pointer).country
+        return _business_unit_address(given.company_address_id, customer, field).country
     return countries.get(given.iso2_code.strip().upper()) if given.iso2_code else None
 
 
-def _field_pointer(pointer: str, name: str) -> str:
-    return f"{pointer}/{WIRE_NAMES.get(name, name)}"
-
-
-def _parse_uuid(value: str, pointer: str, name: str) -> uuid.UUID:
+def _parse_uuid(value: str, field: FieldPath, name: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise AddressNotOwned(pointer=_field_pointer(pointer, name)) from None
+        raise AddressNotOwned(field=(*field, name)) from None
 
 
-def _own_address(address_id: str, customer: Customer | None, pointer: str) -> Address:
-    key = _parse_uuid(address_id, pointer, "id")
+def _own_address(address_id: str, customer: Customer | None, field: FieldPath) -> Address:
+    key = _parse_uuid(address_id, field, "id")
     address = None
     if customer is not None and not customer.is_guest:
         address = Address.objects.select_related("country", "region").filter(uuid=key, customer=customer).first()
     if address is None:
-        raise AddressNotOwned(pointer=_field_pointer(pointer, "id"), meta={"id": str(address_id)})
+        raise AddressNotOwned(field=(*field, "id"), meta={"id": str(address_id)})
     return address
 
 
-def _business_unit_address(address_id: str, customer: Customer | None, pointer: str) -> CompanyUnitAddress:
-    key = _parse_uuid(address_id, pointer, "company_address_id")
+def _business_unit_address(address_id: str, customer: Customer | None, field: FieldPath) -> CompanyUnitAddress:
+    key = _parse_uuid(address_id, field, "company_address_id")
     address = None
     if customer is not None and not customer.is_guest:
         address = (CompanyUnitAddress.objects.select_related("country", "region")
@@ -83,7 +78,7 @@ def _business_unit_address(address_id: str, customer: Customer | None, pointer: 
     if address is None:
         raise AddressNotOwned(
             "There is no business unit address with this id among your business units.",
-            pointer=_field_pointer(pointer, "company_address_id"), meta={"idCompanyBusinessUnitAddress": str(address_id)},
+            field=(*field, "company_address_id"), meta={"idCompanyBusinessUnitAddress": str(address_id)},
         )
     return address
 
@@ -93,33 +88,33 @@ def _copy(address: Address | CompanyUnitAddress) -> OrderAddress:
                         country=address.country, region=address.region)
 
 
-def _by_value(given: AddressInput, countries: dict[str, Country], pointer: str) -> OrderAddress:
+def _by_value(given: AddressInput, countries: dict[str, Country], field: FieldPath) -> OrderAddress:
     for name in REQUIRED:
         if not str(getattr(given, name)).strip():
-            raise CheckoutDataInvalid(f"The address needs a {WIRE_NAMES[name]}.", pointer=_field_pointer(pointer, name))
+            raise CheckoutDataInvalid(f"The address needs a {WORDS[name]}.", field=(*field, name))
     country = countries.get(given.iso2_code.strip().upper())
     if country is None:
         raise CheckoutDataInvalid(f"{given.iso2_code!r} is not a country we know.",
-                                  pointer=_field_pointer(pointer, "iso2_code"))
+                                  field=(*field, "iso2_code"))
     if problem := country.postal_code_problem(given.zip_code):
-        raise CheckoutDataInvalid(problem, pointer=_field_pointer(pointer, "zip_code"),
+        raise CheckoutDataInvalid(problem, field=(*field, "zip_code"),
                                   meta={"postalCodeRegex": country.postal_code_regex})
-    region = _region(given, country, pointer)
+    region = _region(given, country, field)
     address = OrderAddress(**{name: str(getattr(given, name)).strip() for name in COPIED},
                            instructions=given.instructions.strip(), country=country, region=region)
     address.zip_code = address.zip_code.upper() if country.iso2_code in ("GB", "CA", "NL") else address.zip_code
     return address
 
 
-def _region(given: AddressInput, country: Country, pointer: str) -> Region | None:
+def _region(given: AddressInput, country: Country, field: FieldPath) -> Region | None:
     code = given.region_code.strip().upper()
     if not code:
         if country.states_required:
             raise CheckoutDataInvalid(f"Addresses in {country.name} need a region.",
-                                      pointer=_field_pointer(pointer, "region_code"))
+                                      field=(*field, "region_code"))
         return None
     region = next((r for r in country.regions.all() if r.iso2_code.upper() == code), None)
     if region is None:
         raise CheckoutDataInvalid(f"{given.region_code!r} is not a region of {country.name}.",
-                                  pointer=_field_pointer(pointer, "region_code"))
+                                  field=(*field, "region_code"))
     return region

@@ -6,15 +6,10 @@ from core.staff_rights import StaffPermissionMissing
 
 
 class CheckoutDataInvalid(DomainError):
-    """Something the client sent cannot be used; ``pointer`` names the field."""
+    """Something the client sent cannot be used; ``field`` names it."""
 
     code = "1101"
     default_detail = "Checkout data is invalid."
-
-    def __init__(self, detail: str | None = None, *, pointer: str | None = None, meta: dict | None = None):
-        super().__init__(detail, meta=meta)
-        if pointer:
-            self.pointer = pointer
 
 
 class OrderCannotBePlaced(DomainError):
@@ -48,7 +43,7 @@ class AddressNotOwned(CheckoutDataInvalid):
 class CurrencyMismatch(PriceMissing):
     """At checkout: an item of the cart has no price in its currency (any more)."""
 
-    pointer = "/data"
+    field = ()
 
 
 class CheckoutInProgress(Conflict):
@@ -58,14 +53,14 @@ class CheckoutInProgress(Conflict):
 
 class IdempotencyConflict(DomainError):
     code = "idempotency_conflict"
-    pointer = "/meta/idempotencyKey"
+    field = ("idempotency_key",)
     default_detail = "This Idempotency-Key was already used for a different request."
 
 
 class IdempotencyKeyInvalid(DomainError):
     code = "idempotency_key_invalid"
     status = 400
-    pointer = "/meta/idempotencyKey"
+    field = ("idempotency_key",)
     default_detail = "An Idempotency-Key may be at most 255 characters long."
 
 
@@ -117,11 +112,11 @@ class OrderAccessDenied(DomainError):
 
 class RentalDatesMissing(CheckoutDataInvalid):
     code = "rental_dates_missing"
-    pointer = "/order/rental_start_date"
+    field = ("rental", "starts_at")
     default_detail = "Rented items need a rental start date and a rental end date."
 
 
 class RentalZipcodeMissing(CheckoutDataInvalid):
     code = "rental_zipcode_missing"
-    pointer = "/order/zipcode"
+    field = ("rental", "zipcode")
     default_detail = "Rented items need the zipcode they are delivered to."

@@ -72,11 +72,10 @@ class CheckoutData:
     locale: str = ""
     rental: RentalInput | None = None
     special_instructions: str = ""
-    pointers: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def fingerprint(self, *, cart_key: str) -> str:
         """A stable hash of the request, so a reused idempotency key with other data is recognised."""
-        payload = {k: v for k, v in asdict(self).items() if k not in ("pointers", "payments")}
+        payload = {k: v for k, v in asdict(self).items() if k != "payments"}
         # Card data never goes into the hash: the payment is known by its provider and method.
         payload["cart"] = cart_key
         payload["payments"] = [
@@ -85,7 +84,3 @@ class CheckoutData:
         ]
         canonical = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
-
-    def pointer(self, name: str, default: str) -> str:
-        """Where a field sits in the dialect's request (``pointers`` is filled by the dialect)."""
-        return self.pointers.get(name, default)

@@ -61,9 +61,9 @@ def checkout_options(*, cart_uuid, owner: dict, customer: Customer | None, data:
     registered = customer if customer is not None and not customer.is_guest else None
     countries = countries_for([data.billing_address, *(s.address for s in data.shipments[:1])])
     ship_to = address_country(given=data.shipments[0].address if data.shipments else None, customer=registered,
-                              countries=countries, pointer="/data/attributes/shippingAddress")
+                              countries=countries, field=("shipping_address",))
     bill_to = address_country(given=data.billing_address, customer=registered, countries=countries,
-                              pointer="/data/attributes/billingAddress")
+                              field=("billing_address",))
     methods = _shipment_methods(cart, ship_to)
     chosen = {s.method_id for s in data.shipments}
     payment_methods = _payment_methods(bill_to)

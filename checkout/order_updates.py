@@ -31,7 +31,7 @@ def order_update_references(*, order_id: int, order_number: str | None = None,
 
 
 def order_update_addresses(*, order_id: int, billing: AddressInput | None = None,
-                           shipping: AddressInput | None = None, pointers: dict | None = None) -> Order:
+                           shipping: AddressInput | None = None) -> Order:
     """Replace the billing and/or shipping address of a placed order that has not shipped.
 
     Addresses are given by value and checked as at checkout (422 with the field). The
@@ -39,7 +39,6 @@ def order_update_addresses(*, order_id: int, billing: AddressInput | None = None
     tax and the shipment methods, which needs a new checkout. An order split over several
     shipments keeps their addresses (each came from its shipping group).
     """
-    pointers = pointers or {}
     with transaction.atomic():
         order = order_get_for_update(order_id=order_id)
         shipments = list(order.shipments.all())
@@ -49,19 +48,19 @@ def order_update_addresses(*, order_id: int, billing: AddressInput | None = None
         countries = countries_for([billing, shipping])
         if billing is not None:
             address = order_address_from(given=billing, customer=None, countries=countries,
-                                         pointer=pointers.get("billing", "/data/billing_address"))
+                                         field=("billing_address",))
             address.save()
             order.bill_address = address
         if shipping is not None:
-            pointer = pointers.get("shipping", "/data/shipping_address")
             if len(shipments) > 1:
                 raise OrderTransitionNotAllowed("This order ships to several addresses; they cannot be replaced "
                                                 "by one.", meta={"shipments": len(shipments)})
-            address = order_address_from(given=shipping, customer=None, countries=countries, pointer=pointer)
+            address = order_address_from(given=shipping, customer=None, countries=countries,
+                                         field=("shipping_address",))
             current = order.ship_address or (shipments[0].address if shipments else None)
             if current is not None and current.country_id != address.country_id:
                 raise CheckoutDataInvalid("The shipping address may not move to another country.",
-                                          pointer=f"{pointer}/iso2Code")
+                                          field=("shipping_address", "iso2_code"))
             address.save()
             order.ship_address = address
             Shipment.objects.filter(order=order).update(address=address)

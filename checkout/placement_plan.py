@@ -1,6 +1,6 @@
 """Phase 2 of placing an order: read the cart, check every rule, price it. Writes nothing.
 
-Every refusal is a coded DomainError with a pointer to the field to fix; the number of
+Every refusal is a coded DomainError naming the field to fix; the number of
 queries does not grow with the number of items.
 """
 
@@ -23,6 +23,7 @@ from checkout.models import OrderAddress
 from checkout.shipment_methods import delivers_to, shipment_methods_for
 from checkout.priced_items import option_price, priced_cart_items
 from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, Totals, calculate
+from core.errors import FieldPath
 from customers.models import Country, Customer
 from discounts.selectors import discounts_for_cart
 from payments.exceptions import InvalidPaymentMethod
@@ -68,9 +69,9 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
     items = _cart_items(cart, currency, data, countries)
     email, guest_name = _contact(shopper_customer, data)
     if data.billing_address is None:
-        raise CheckoutDataInvalid("A billing address is required.", pointer=data.pointer("billing", "/data/attributes/billingAddress"))
+        raise CheckoutDataInvalid("A billing address is required.", field=("billing_address",))
     billing = order_address_from(given=data.billing_address, customer=shopper_customer, countries=countries,
-                                 pointer=data.pointer("billing", "/data/attributes/billingAddress"))
+                                 field=("billing_address",))
     shipments = _shipments(cart, items, data, shopper_customer, countries, currency)
     rates = _tax_rates(items, shipments)
     totals, voucher_codes = _price(cart, items, shipments, rates, currency)
@@ -116,33 +117,31 @@ def _check_payment_country(method: PaymentMethod, country: Country) -> None:
 def _contact(customer: Customer | None, data: CheckoutData) -> tuple[str, tuple[str, str, str]]:
     given = data.customer
     email = (given.email if given else "").strip() or (customer.email if customer else "")
-    pointer = data.pointer("email", "/data/attributes/customer/email")
+    field = ("customer", "email")
     if not email:
-        raise CheckoutDataInvalid("An e-mail address is required.", pointer=pointer)
+        raise CheckoutDataInvalid("An e-mail address is required.", field=field)
     try:
         validate_email(email)
     except ValidationError:
-        raise CheckoutDataInvalid(f"{email!r} is not a valid e-mail address.", pointer=pointer) from None
+        raise CheckoutDataInvalid(f"{email!r} is not a valid e-mail address.", field=field) from None
     name = (given.salutation, given.first_name, given.last_name) if given else ("", "", "")
     return email, name
 
 
 def _shipments(cart, items, data, customer, countries, currency) -> list[PlannedShipment]:
-    base = data.pointer("shipments", "/data/attributes/shipments")
     if not data.shipments:
-        raise CheckoutDataInvalid("Choose a shipment method.", pointer=data.pointer("shipment", "/data/attributes/shipment"))
-    skus_by_shipment = _assign_items(items, data, base)
-    addresses, refusal = _shipping_addresses(data, customer, countries, base)
+        raise CheckoutDataInvalid("Choose a shipment method.", field=("shipment",))
+    skus_by_shipment = _assign_items(items, data)
+    addresses, refusal = _shipping_addresses(data, customer, countries)
     methods = shipment_methods_for(cart=cart, currency=currency, ids=[s.method_id for s in data.shipments],
                                    countries={address.country_id for address in addresses})
     planned = []
     for n, (given, address, skus) in enumerate(zip(data.shipments, addresses, skus_by_shipment)):
-        pointer = f"{base}/{n}"
-        method = _usable_method(methods.get(given.method_id), cart, address.country, f"{pointer}/idShipmentMethod",
+        method = _usable_method(methods.get(given.method_id), cart, address.country, ("shipments", n, "method_id"),
                                 given.method_id)
         if given.requested_delivery_date and given.requested_delivery_date < date.today():
             raise CheckoutDataInvalid("The requested delivery date is in the past.",
-                                      pointer=f"{pointer}/requestedDeliveryDate")
+                                      field=("shipments", n, "requested_delivery_date"))
         cost = method.cost_here
         planned.append(PlannedShipment(address, method, cost, Decimal(0), given.requested_delivery_date, skus))
     if refusal:
@@ -150,55 +149,56 @@ def _shipments(cart, items, data, customer, countries, currency) -> list[Planned
     return planned
 
 
-def _shipping_addresses(data, customer, countries, base) -> tuple[list[OrderAddress], CheckoutDataInvalid | None]:
+def _shipping_addresses(data, customer, countries) -> tuple[list[OrderAddress], CheckoutDataInvalid | None]:
     """The shipments' addresses up to the first one refused, and its refusal. The methods are read for
     the countries of these addresses; the refusal waits until the shipments before it are checked,
     so that the first shipment in error is the one reported."""
     addresses = []
     for n, given in enumerate(data.shipments):
-        pointer = f"{base}/{n}/shippingAddress"
+        field = ("shipments", n, "address")
         try:
             if given.address is None:
-                raise CheckoutDataInvalid("The shipment needs a shipping address.", pointer=pointer)
+                raise CheckoutDataInvalid("The shipment needs a shipping address.", field=field)
             addresses.append(order_address_from(given=given.address, customer=customer, countries=countries,
-                                                pointer=pointer))
+                                                field=field))
         except CheckoutDataInvalid as refusal:
             return addresses, refusal
     return addresses, None
 
 
-def _usable_method(method, cart: Cart, country: Country, pointer: str, given_id) -> ShipmentMethod:
+def _usable_method(method, cart: Cart, country: Country, field: FieldPath, given_id) -> ShipmentMethod:
     if method is None:
-        raise CheckoutDataInvalid(f"There is no shipment method {given_id!r}.", pointer=pointer)
+        raise CheckoutDataInvalid(f"There is no shipment method {given_id!r}.", field=field)
     if not method.serves_store:
-        raise CheckoutDataInvalid(f"{method.name} is not offered in this store.", pointer=pointer)
+        raise CheckoutDataInvalid(f"{method.name} is not offered in this store.", field=field)
     if not delivers_to(method, country):
-        raise CheckoutDataInvalid(f"{method.name} does not deliver to {country.name}.", pointer=pointer)
+        raise CheckoutDataInvalid(f"{method.name} does not deliver to {country.name}.", field=field)
     if method.cost_here is None:
         raise CheckoutDataInvalid(f"{method.name} has no price in {cart.currency or cart.store.default_currency}.",
-                                  pointer=pointer)
+                                  field=field)
     return method
 
 
-def _assign_items(items, data: CheckoutData, base: str) -> list[list[str]]:
+def _assign_items(items, data: CheckoutData) -> list[list[str]]:
     """Which skus each shipment carries: the ones it names, or every sku no other shipment names."""
     in_cart = {i.variant.sku for i in items}
     named: dict[str, int] = {}
     for n, shipment in enumerate(data.shipments):
         for sku in shipment.items or ():
             if sku not in in_cart:
-                raise CheckoutDataInvalid(f"{sku!r} is not in the cart.", pointer=f"{base}/{n}/items",
+                raise CheckoutDataInvalid(f"{sku!r} is not in the cart.", field=("shipments", n, "items"),
                                           meta={"sku": sku})
             if sku in named:
-                raise CheckoutDataInvalid(f"{sku!r} is in two shipments.", pointer=f"{base}/{n}/items",
+                raise CheckoutDataInvalid(f"{sku!r} is in two shipments.", field=("shipments", n, "items"),
                                           meta={"sku": sku})
             named[sku] = n
     catch_all = [n for n, s in enumerate(data.shipments) if s.items is None]
     if len(catch_all) > 1:
-        raise CheckoutDataInvalid("Only one shipment may leave its items out.", pointer=f"{base}/{catch_all[1]}/items")
+        raise CheckoutDataInvalid("Only one shipment may leave its items out.",
+                                  field=("shipments", catch_all[1], "items"))
     for sku in sorted(in_cart - set(named)):
         if not catch_all:
-            raise CheckoutDataInvalid(f"{sku!r} is in no shipment.", pointer=base, meta={"sku": sku})
+            raise CheckoutDataInvalid(f"{sku!r} is in no shipment.", field=("shipments",), meta={"sku": sku})
         named[sku] = catch_all[0]
     return [sorted(sku for sku, n in named.items() if n == index) for index in range(len(data.shipments))]
 
@@ -247,7 +247,7 @@ def _locations(cart: Cart, items, data: CheckoutData):
     rentable = [i.variant.sku for i in items if i.variant.product.is_rentable]
     if rentable and data.rental is None:
         raise CheckoutDataInvalid(f"{rentable[0]} is rented: give the rental dates.",
-                                  pointer=data.pointer("rental", "/data/attributes/rental_start_date"))
+                                  field=("rental", "starts_at"))
     return stock_locations_serving(store=cart.store, zipcode=data.rental.zipcode if data.rental else "")
 
 

@@ -8,11 +8,13 @@ e.g. ``("shipments", 0, "address", "zip_code")`` or ``("quantity",)``. Each dial
 ``errors.py`` owns the one map from these paths to its own pointers and field names.
 
 ``pointer`` is where a dialect's request parser found bad input, in that dialect's words
-(``/data/attributes/idCart``); the domain never sets it.
+(``/data/attributes/idCart``); the domain never sets it. A pointer given to an error
+(``given_pointer``) wins over its field, then the field, then a dialect class's own pointer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 FieldPath = tuple[str | int, ...]
@@ -34,6 +36,11 @@ class DomainError(Exception):
         if pointer is not None:
             self.pointer = pointer
         super().__init__(self.detail)
+
+    @property
+    def given_pointer(self) -> str | None:
+        """The pointer a dialect gave this error (a request parser's finding); it wins over ``field``."""
+        return vars(self).get("pointer")
 
     def at(self, *prefix: str | int) -> DomainError:
         """The same error about the same input nested under ``prefix`` (an address inside a shipment)."""
@@ -58,3 +65,28 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_detail = "The request conflicts with the current state."
+
+
+def spell(field: FieldPath, *, names: dict[str, str], paths: dict[tuple, tuple] | None = None,
+          word: Callable[[str], str] = str) -> list[str]:
+    """A field path in a dialect's words. ``paths`` rewrites runs of parts, longest first (``int`` in
+    a key matches any position: ``("shipments", int, "address")``); then ``names`` a single name,
+    else ``word(name)``; positions stay."""
+    runs = sorted(paths or {}, key=len, reverse=True)
+    words: list[str] = []
+    i = 0
+    while i < len(field):
+        run = next((r for r in runs if _matches(r, field[i:i + len(r)])), None)
+        if run is not None:
+            words.extend(paths[run])
+            i += len(run)
+            continue
+        part = field[i]
+        words.append(str(part) if isinstance(part, int) else names.get(part) or word(part))
+        i += 1
+    return words
+
+
+def _matches(run: tuple, parts: FieldPath) -> bool:
+    return len(run) == len(parts) and all(
+        isinstance(p, int) if r is int else p == r for r, p in zip(run, parts))

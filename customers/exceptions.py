@@ -42,19 +42,10 @@ class GuestIdInvalid(DomainError):
 # --- Glue's customer and address codes (CustomersRestApiConfig) -----------------------------
 
 
-class FieldError:
-    """Mixed into an error about one field of the request: ``pointer=`` names the field."""
-
-    def __init__(self, detail: str | None = None, *, pointer: str | None = None, meta: dict | None = None):
-        super().__init__(detail, meta=meta)
-        if pointer:
-            self.pointer = pointer
-
-
-class CustomerAlreadyExists(FieldError, DomainError):
+class CustomerAlreadyExists(DomainError):
     code = "400"
     status = 422
-    pointer = "/data/attributes/email"
+    field = ("email",)
     default_detail = "Customer with this email already exists."
 
 
@@ -70,79 +61,79 @@ class AddressNotFound(DomainError):
     default_detail = "Address was not found."
 
 
-class PasswordsDoNotMatch(FieldError, DomainError):
+class PasswordsDoNotMatch(DomainError):
     code = "406"
     status = 422
-    pointer = "/data/attributes/confirmPassword"
+    field = ("confirm_password",)
     default_detail = "Value in field password should be identical to value in the confirmPassword field."
 
 
-class PasswordInvalid(FieldError, DomainError):
+class PasswordInvalid(DomainError):
     """The current password given to change it is wrong."""
 
     code = "408"
     status = 400
-    pointer = "/data/attributes/password"
+    field = ("password",)
     default_detail = "Invalid password"
 
 
-class TermsNotAccepted(FieldError, DomainError):
+class TermsNotAccepted(DomainError):
     code = "413"
     status = 400
-    pointer = "/data/attributes/acceptedTerms"
+    field = ("accepted_terms",)
     default_detail = "Terms and Conditions was not accepted."
 
 
-class GenderInvalid(FieldError, DomainError):
+class GenderInvalid(DomainError):
     code = "414"
     status = 400
-    pointer = "/data/attributes/gender"
+    field = ("gender",)
     default_detail = "Gender is not valid. Possible options are: Male, Female"
 
 
-class EmailInvalid(FieldError, DomainError):
+class EmailInvalid(DomainError):
     code = "416"
     status = 422
-    pointer = "/data/attributes/email"
+    field = ("email",)
     default_detail = "Invalid Email address format."
 
 
-class EmailTooLong(FieldError, DomainError):
+class EmailTooLong(DomainError):
     code = "417"
     status = 422
-    pointer = "/data/attributes/email"
+    field = ("email",)
     default_detail = "Email is too long. It should have 100 characters or less."
 
 
-class PasswordTooShort(FieldError, DomainError):
+class PasswordTooShort(DomainError):
     code = "418"
     status = 400
-    pointer = "/data/attributes/password"
+    field = ("password",)
     default_detail = "The password is too short."
 
 
-class PasswordTooLong(FieldError, DomainError):
+class PasswordTooLong(DomainError):
     code = "419"
     status = 400
-    pointer = "/data/attributes/password"
+    field = ("password",)
     default_detail = "The password is too long."
 
 
-class PasswordCharacterSetInvalid(FieldError, DomainError):
+class PasswordCharacterSetInvalid(DomainError):
     code = "420"
     status = 400
-    pointer = "/data/attributes/password"
+    field = ("password",)
     default_detail = "The password character set is invalid."
 
 
-class PasswordTooCommon(FieldError, DomainError):
+class PasswordTooCommon(DomainError):
     code = "422"
     status = 400
-    pointer = "/data/attributes/password"
+    field = ("password",)
     default_detail = "The password is listed as common."
 
 
-class CustomerFieldInvalid(FieldError, DomainError):
+class CustomerFieldInvalid(DomainError):
     """A missing or malformed field of a customer or an address (Glue's request validation, 901)."""
 
     code = "901"

@@ -30,14 +30,6 @@ from customers.models import Address, Country, Customer, Gender, Region, Salutat
 
 EMAIL_MAX_LENGTH = 100  # Glue's limit (417)
 PASSWORD_MAX_LENGTH = 64  # Glue's limit (419); the shortest is AUTH_PASSWORD_VALIDATORS' (418)
-ATTRIBUTES = "/data/attributes"
-# Where each field sits in a Glue request, for the pointer of an error about it.
-GLUE_NAMES = {
-    "salutation": "salutation", "first_name": "firstName", "last_name": "lastName", "company": "company",
-    "address1": "address1", "address2": "address2", "address3": "address3", "zip_code": "zipCode",
-    "city": "city", "iso2_code": "iso2Code", "region": "region", "region_code": "region", "phone": "phone",
-    "email": "email", "gender": "gender", "date_of_birth": "dateOfBirth",
-}
 
 
 def customer_authenticate(*, request, username: str, password: str) -> Customer:
@@ -67,7 +59,7 @@ def customer_register(*, email: str, password: str, confirm_password: str, accep
     email = _checked_email(email)
     profile = _checked_profile(salutation=salutation, gender=gender)
     _check_password(password, email=email, first_name=first_name, last_name=last_name,
-                    pointer=f"{ATTRIBUTES}/password")
+                    field=("password",))
     user_model = get_user_model()
     try:
         with transaction.atomic():
@@ -143,7 +135,7 @@ def _change_password(customer: Customer, *, verified_hash: str, new_password: st
         raise PasswordsDoNotMatch("Value in field newPassword should be identical to value in the "
                                   "confirmPassword field.")
     _check_password(new_password, email=customer.email, first_name=customer.first_name,
-                    last_name=customer.last_name, pointer=f"{ATTRIBUTES}/newPassword", user=user)
+                    last_name=customer.last_name, field=("new_password",), user=user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
 
@@ -180,7 +172,7 @@ def _checked_email(email: str) -> str:
 def _checked_profile(*, salutation: str, gender: str) -> dict:
     if salutation and salutation not in Salutation.values:
         raise CustomerFieldInvalid(f"salutation must be one of {', '.join(Salutation.values)}.",
-                                   pointer=f"{ATTRIBUTES}/salutation")
+                                   field=("salutation",))
     if gender and gender not in Gender.values:
         raise GenderInvalid()
     return {"salutation": salutation, "gender": gender}
@@ -194,13 +186,13 @@ PASSWORD_ERRORS = {
 }
 
 
-def _check_password(password: str, *, email: str, first_name: str, last_name: str, pointer: str,
+def _check_password(password: str, *, email: str, first_name: str, last_name: str, field: tuple,
                     user=None) -> None:
     """Glue's password rules (418-422) over the shop's AUTH_PASSWORD_VALIDATORS."""
     if not isinstance(password, str) or not password:
-        raise PasswordTooShort(pointer=pointer)
+        raise PasswordTooShort(field=field)
     if len(password) > PASSWORD_MAX_LENGTH:
-        raise PasswordTooLong(pointer=pointer)
+        raise PasswordTooLong(field=field)
     if user is None:
         user = get_user_model()(username=email, email=email, first_name=first_name, last_name=last_name)
     try:
@@ -208,7 +200,7 @@ def _check_password(password: str, *, email: str, first_name: str, last_name: st
     except ValidationError as exc:
         first = exc.error_list[0]
         error = PASSWORD_ERRORS.get(first.code, PasswordCharacterSetInvalid)
-        raise error(" ".join(e.messages[0] for e in exc.error_list), pointer=pointer) from None
+        raise error(" ".join(e.messages[0] for e in exc.error_list), field=field) from None
 
 
 # --- the address book -----------------------------------------------------------------------
@@ -225,8 +217,7 @@ def address_create(*, customer: Customer, fields: dict, is_default_billing: bool
     Not saying whether it is a default makes it one, as Glue does; so is the first address."""
     missing = [name for name in ADDRESS_REQUIRED if not str(fields.get(name) or "").strip()]
     if missing:
-        raise CustomerFieldInvalid(f"{GLUE_NAMES[missing[0]]} is required.",
-                                   pointer=f"{ATTRIBUTES}/{GLUE_NAMES[missing[0]]}")
+        raise CustomerFieldInvalid(f"The {_words(missing[0])} is required.", field=(missing[0],))
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         first = not customer.addresses.exists()
@@ -244,8 +235,7 @@ def address_update(*, address: Address, fields: dict, is_default_billing: bool |
     """Change the fields given; a field given cannot be emptied when it is required."""
     emptied = [name for name in ADDRESS_REQUIRED if name in fields and not str(fields[name] or "").strip()]
     if emptied:
-        raise CustomerFieldInvalid(f"{GLUE_NAMES[emptied[0]]} is required.",
-                                   pointer=f"{ATTRIBUTES}/{GLUE_NAMES[emptied[0]]}")
+        raise CustomerFieldInvalid(f"The {_words(emptied[0])} is required.", field=(emptied[0],))
     with transaction.atomic():
         Customer.objects.select_for_update().filter(pk=address.customer_id).first()  # one writer per book
         address = Address.objects.select_related("country", "region").get(pk=address.pk)
@@ -267,16 +257,16 @@ def _apply_address_fields(address: Address, fields: dict) -> None:
             value = str(fields[name] or "").strip()
             limit = Address._meta.get_field(name).max_length
             if len(value) > limit:
-                raise CustomerFieldInvalid(f"At most {limit} characters.", pointer=f"{ATTRIBUTES}/{GLUE_NAMES[name]}")
+                raise CustomerFieldInvalid(f"At most {limit} characters.", field=(name,))
             setattr(address, name, value)
     if address.salutation and address.salutation not in Salutation.values:
         raise CustomerFieldInvalid(f"salutation must be one of {', '.join(Salutation.values)}.",
-                                   pointer=f"{ATTRIBUTES}/salutation")
+                                   field=("salutation",))
     if "iso2_code" in fields:
         iso2 = str(fields["iso2_code"] or "").strip().upper()
         country = Country.objects.filter(iso2_code=iso2).first() if len(iso2) == 2 else None
         if country is None:
-            raise CustomerFieldInvalid("There is no country with this ISO 2 code.", pointer=f"{ATTRIBUTES}/iso2Code")
+            raise CustomerFieldInvalid("There is no country with this ISO 2 code.", field=("iso2_code",))
         if country.pk != address.country_id:
             address.region = None  # a region belongs to its country
         address.country = country
@@ -285,12 +275,17 @@ def _apply_address_fields(address: Address, fields: dict) -> None:
         region = Region.objects.filter(country_id=address.country_id, iso2_code=code).first() if code else None
         if code and region is None:
             raise CustomerFieldInvalid("There is no region with this code in the address's country.",
-                                       pointer=f"{ATTRIBUTES}/region")
+                                       field=("region_code",))
         address.region = region
     if problems := address.problems():
         name, detail = next(iter(problems.items()))
-        raise CustomerFieldInvalid(detail, pointer=f"{ATTRIBUTES}/{GLUE_NAMES.get(name, name)}",
-                                   meta={"problems": {GLUE_NAMES.get(k, k): v for k, v in problems.items()}})
+        raise CustomerFieldInvalid(detail, field=(name,), meta={"problems": problems})
+
+
+def _words(name: str) -> str:
+    """A field's name in plain words: ``first_name`` → "first name"."""
+    return {"iso2_code": "country", "address1": "first address line", "address2": "second address line"}.get(
+        name, name.replace("_", " "))
 
 
 def _set_defaults(address: Address, *, billing: bool | None, shipping: bool | None) -> None:

@@ -4,7 +4,7 @@ from core.errors import Conflict, DomainError
 class VoucherNotFound(DomainError):
     code = "voucher_not_found"
     status = 422
-    pointer = "/data/attributes/code"
+    field = ("code",)
     default_detail = "There is no voucher with this code. Check the spelling and try again."
 
 
@@ -17,7 +17,7 @@ class VoucherNotApplicable(DomainError):
 
     code = "voucher_not_applicable"
     status = 422
-    pointer = "/data/attributes/code"
+    field = ("code",)
     default_detail = "This voucher cannot be used on this cart."
 
 

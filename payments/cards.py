@@ -6,8 +6,9 @@ security code are read, checked and dropped: they never reach an error's detail 
 meta, nor an exception's context (no ``int()`` on them, whose ValueError would quote
 them).
 
-The card object uses Glue's keys (``dummyPaymentCreditCard``); a Spree
-``payment_source`` entry is translated by ``card_data_from_spree_source``.
+The card object uses the card plugin's request keys (``cardNumber`` …); each dialect
+parses its own card into them. Errors name the card's fields by the shop's names
+(``CARD_FIELDS``): ``("payments", 0, "card", "number")``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.errors import FieldPath
 from payments.exceptions import PaymentDataInvalid
 from payments.providers.base import CardDetails
 
@@ -45,13 +47,11 @@ CARD_TYPE_ALIASES = {
     "maestro": "maestro",
 }
 
-# Glue's dummyPaymentCreditCard keys, and Spree's payment_source keys for the same things.
+# The card plugin's request keys, and the shop's name for each (the field path of an error about it).
 NUMBER, CARD_TYPE, NAME = "cardNumber", "cardType", "nameOnCard"
 MONTH, YEAR, SECURITY_CODE = "cardExpiresMonth", "cardExpiresYear", "cardSecurityCode"
-SPREE_SOURCE_KEYS = {
-    "number": NUMBER, "month": MONTH, "year": YEAR, "verification_value": SECURITY_CODE,
-    "name": NAME, "cc_type": CARD_TYPE,
-}
+CARD_FIELDS = {NUMBER: "number", CARD_TYPE: "brand", NAME: "name", MONTH: "month", YEAR: "year",
+               SECURITY_CODE: "security_code"}
 
 MIN_LENGTH, MAX_LENGTH = 12, 19
 MAX_YEARS_AHEAD = 20
@@ -102,33 +102,20 @@ def card_type_normalize(card_type: str) -> str:
     return CARD_TYPE_ALIASES.get(key, "")
 
 
-def card_data_from_spree_source(source: Mapping[str, Any]) -> dict[str, Any]:
-    """A Spree ``payment_source`` entry (number, month, year, verification_value, name) in Glue's keys.
+def parse_card(data: Mapping[str, Any], *, field: FieldPath = (), today: datetime.date | None = None) -> CardDetails:
+    """Check a card object (the plugin's keys) and keep what may be kept.
 
-    Spree derives ``cc_type`` from the number when the client does not send it; so does this.
-    """
-    data = {SPREE_SOURCE_KEYS[key]: value for key, value in source.items() if key in SPREE_SOURCE_KEYS}
-    if not data.get(CARD_TYPE):
-        brand = card_brand(data.get(NUMBER, ""))
-        if brand:
-            data[CARD_TYPE] = brand
-    return data
-
-
-def parse_card(data: Mapping[str, Any], *, pointer: str = "", today: datetime.date | None = None) -> CardDetails:
-    """Check a card object (Glue keys) and keep what may be kept.
-
-    ``pointer`` is the JSON pointer of ``data`` itself; errors point at ``{pointer}/{field}``.
+    ``field`` is the path of ``data`` itself; errors name ``(*field, CARD_FIELDS[key])``.
     The number, month, year and security code are required; the card type, when given,
     must match the number's brand; the name is optional here (a method's required
     request data may require it).
     """
 
     def invalid(key: str, detail: str) -> PaymentDataInvalid:
-        return PaymentDataInvalid(detail, pointer=f"{pointer}/{key}", meta={"field": key})
+        return PaymentDataInvalid(detail, field=(*field, CARD_FIELDS[key]), meta={"field": key})
 
     if not isinstance(data, Mapping):
-        raise PaymentDataInvalid("The card details must be an object.", pointer=pointer or None)
+        raise PaymentDataInvalid("The card details must be an object.", field=field or None)
 
     raw_number = data.get(NUMBER)
     if raw_number in (None, ""):

@@ -11,35 +11,30 @@ from typing import Any
 
 from core.errors import Conflict, DomainError
 
-PAYMENTS_POINTER = "/data/attributes/payments"
-FIRST_PAYMENT_POINTER = f"{PAYMENTS_POINTER}/0"
+PAYMENTS = ("payments",)
+FIRST_PAYMENT = ("payments", 0)
 
 
 class PaymentDataInvalid(DomainError):
-    """The payment object is incomplete or malformed; ``pointer`` names the offending field."""
+    """The payment object is incomplete or malformed; ``field`` names the offending input."""
 
     code = "1101"
     status = 422
-    pointer = PAYMENTS_POINTER
+    field = PAYMENTS
     default_detail = "Checkout data is invalid."
-
-    def __init__(self, detail: str | None = None, *, pointer: str | None = None, meta: dict[str, Any] | None = None):
-        super().__init__(detail, meta=meta)
-        if pointer:
-            self.pointer = pointer
 
 
 class MultiplePaymentsNotAllowed(DomainError):
     code = "1107"
     status = 422
-    pointer = PAYMENTS_POINTER
+    field = PAYMENTS
     default_detail = "Multiple payments are not allowed."
 
 
 class InvalidPaymentMethod(DomainError):
     code = "1108"
     status = 422
-    pointer = f"{FIRST_PAYMENT_POINTER}/paymentMethodName"
+    field = (*FIRST_PAYMENT, "method_name")
     default_detail = "The payment method is invalid."
 
     def __init__(self, *, method: str = "", provider: str = "", meta: dict[str, Any] | None = None):
@@ -56,7 +51,7 @@ class InvoiceNotAllowedForGiftCards(DomainError):
 
     code = "invoice_not_allowed_for_gift_card"
     status = 422
-    pointer = f"{FIRST_PAYMENT_POINTER}/paymentMethodName"
+    field = (*FIRST_PAYMENT, "method_name")
     default_detail = (
         "Invoice is not available for carts that contain a gift card. Please choose another payment method."
     )
@@ -65,7 +60,7 @@ class InvoiceNotAllowedForGiftCards(DomainError):
 class PaymentDeclined(DomainError):
     code = "payment_declined"
     status = 402
-    pointer = FIRST_PAYMENT_POINTER
+    field = FIRST_PAYMENT
     default_detail = "The payment was declined. Please use another card or payment method."
 
 
@@ -74,7 +69,7 @@ class PaymentConfirmationInvalid(DomainError):
 
     code = "payment_confirmation_invalid"
     status = 422
-    pointer = "/data/attributes/dataPayload"
+    field = ("data_payload",)
     default_detail = "The payment confirmation is invalid."
 
 
@@ -90,5 +85,5 @@ class PaymentTransactionNotAllowed(DomainError):
 
     code = "payment_transaction_not_allowed"
     status = 422
-    pointer = "/data/method"
+    field = ("method",)
     default_detail = "This transaction is not possible for the payment in its current state."

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from payments.exceptions import (
-    FIRST_PAYMENT_POINTER,
-    PAYMENTS_POINTER,
+    FIRST_PAYMENT,
+    PAYMENTS,
     InvoiceNotAllowedForGiftCards,
     MultiplePaymentsNotAllowed,
     PaymentDataInvalid,
@@ -27,6 +27,7 @@ from payments.providers.registry import plugin_for
 from payments.selectors import payment_method_resolve
 
 PROVIDER_NAME, METHOD_NAME = "paymentProviderName", "paymentMethodName"
+NAME_KEYS = {PROVIDER_NAME: "provider_name", METHOD_NAME: "method_name"}  # the shop's name for each key
 # Names in required_request_data that the method's and provider's names satisfy.
 NAME_FIELDS = {"paymentMethod": METHOD_NAME, "paymentProvider": PROVIDER_NAME}
 
@@ -34,20 +35,21 @@ NAME_FIELDS = {"paymentMethod": METHOD_NAME, "paymentProvider": PROVIDER_NAME}
 def payment_requests_check(*, payments: list[Mapping[str, Any]], has_gift_card: bool) -> PaymentMethod:
     """Check a checkout's payment objects and return the one payment method they choose.
 
-    Raises PaymentDataInvalid (1101) with the pointer of the offending field,
+    Raises PaymentDataInvalid (1101) with the field path of the offending input,
     MultiplePaymentsNotAllowed (1107), InvalidPaymentMethod (1108) or
     InvoiceNotAllowedForGiftCards. Reads only.
     """
     if not isinstance(payments, list | tuple) or not payments:
-        raise PaymentDataInvalid("Choose one payment method.", pointer=PAYMENTS_POINTER, meta={"field": "payments"})
+        raise PaymentDataInvalid("Choose one payment method.", field=PAYMENTS, meta={"field": "payments"})
     if len(payments) > 1:
         raise MultiplePaymentsNotAllowed()
     payment = payments[0]
     if not isinstance(payment, Mapping):
-        raise PaymentDataInvalid("A payment must be an object.", pointer=FIRST_PAYMENT_POINTER)
+        raise PaymentDataInvalid("A payment must be an object.", field=FIRST_PAYMENT)
     for key in (PROVIDER_NAME, METHOD_NAME):
         if not isinstance(payment.get(key), str) or not payment[key]:
-            raise PaymentDataInvalid(f"{key} is required.", pointer=f"{FIRST_PAYMENT_POINTER}/{key}",
+            raise PaymentDataInvalid(f"The payment {NAME_KEYS[key].replace('_', ' ')} is required.",
+                                     field=(*FIRST_PAYMENT, NAME_KEYS[key]),
                                      meta={"field": key})
 
     method = payment_method_resolve(provider_name=payment[PROVIDER_NAME], method_name=payment[METHOD_NAME])

@@ -11,20 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.errors import FieldPath
 from payments.models import CreditCard, PaymentMethod
 from payments.providers.base import CardDetails
 from payments.providers.dummy import EXISTING_CARD_KEY, TOKEN
 from payments.providers.registry import plugin_for
 
 
-def credit_card_store(*, method: PaymentMethod, customer, data: Mapping[str, Any], pointer: str) -> CreditCard:
-    """A card (Glue's keys) checked and tokenised by ``method``'s provider, kept to be paid with later.
+def credit_card_store(*, method: PaymentMethod, customer, data: Mapping[str, Any], field: FieldPath) -> CreditCard:
+    """A card (the card plugin's keys) checked and tokenised by ``method``'s provider, kept to be paid with later.
 
     The provider decides here what it will say when the card is charged (the declining test card is
     declined then, as a gateway declines it at the charge, not when it is saved); the dummy provider makes
-    the token itself, no call leaves the process. Raises PaymentDataInvalid at ``pointer`` for a card the
+    the token itself, no call leaves the process. Raises PaymentDataInvalid about ``field`` for a card the
     provider refuses to keep."""
-    return credit_card_keep(customer=customer, card=plugin_for(method).card_store(data, pointer=pointer))
+    return credit_card_keep(customer=customer, card=plugin_for(method).card_store(data, field=field))
 
 
 def credit_card_keep(*, customer, card: CardDetails) -> CreditCard:

@@ -9,14 +9,14 @@ class InsufficientStock(Conflict):
 class ZipcodeNotServiceable(DomainError):
     code = "zipcode_not_serviceable"
     status = 422
-    pointer = "/data/attributes/zipcode"
+    field = ("zipcode",)
     default_detail = "No stock location serves this zipcode."
 
 
 class RentalDatesInvalid(DomainError):
     code = "rental_dates_invalid"
     status = 422
-    pointer = "/data/attributes/rental_start_date"
+    field = ("rental", "starts_at")
     default_detail = "The rental must end after it starts."
 
 

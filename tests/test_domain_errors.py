@@ -58,3 +58,12 @@ def test_no_two_errors_share_a_code_unless_glue_says_so():
 
 def test_core_errors_module_is_the_base():
     assert core.errors.NotFound.status == 404 and core.errors.Conflict.status == 409
+
+
+DOMAIN_ERRORS = [e for e in ERRORS if e.__module__.split(".")[0] in SHOP_PACKAGES]
+
+
+@pytest.mark.parametrize("error", DOMAIN_ERRORS, ids=lambda e: f"{e.__module__}.{e.__name__}")
+def test_a_domain_error_names_its_input_by_field_never_by_a_dialects_pointer(error):
+    assert "pointer" not in vars(error)
+    assert isinstance(error.field, tuple) and all(isinstance(part, str | int) for part in error.field)

@@ -34,10 +34,6 @@ from core.staff_rights import StaffAct, staff_require
 from customers.models import CompanyMember, Customer
 from payments.models import PaymentPlugin
 
-POINTERS = {"billing": "/data/billing_address", "shipment": "/data/shipping_address",
-            "shipments": "/data/shipping_address", "email": "/data/customer/email"}
-
-
 def ep_checkout(*, caller: Caller, cart: Cart, given: CheckoutRequest, idempotency_key: str | None
                 ) -> PlacementResult:
     shopper, cart = _shopper(caller, cart, given)
@@ -129,5 +125,5 @@ def _checkout_data(cart: Cart, shopper: Shopper, given: CheckoutRequest) -> Chec
     return CheckoutData(
         customer=given.customer, billing_address=given.billing, shipments=tuple(shipments),
         payments=({"paymentProviderName": manual.provider.name, "paymentMethodName": manual.name},),
-        order_number=given.order_number, external_ref=given.external_ref, pointers=POINTERS,
+        order_number=given.order_number, external_ref=given.external_ref,
     )

@@ -14,7 +14,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from core.errors import DomainError, FieldPath
+from core.errors import DomainError, FieldPath, spell
 
 logger = logging.getLogger(__name__)
 
@@ -108,33 +108,34 @@ def domain_error_object(exc: DomainError) -> tuple[dict, int]:
     meta = {**exc.meta}
     if not isinstance(exc, EPError):
         meta.setdefault("code", exc.code)
-        if exc.field:
+        if exc.given_pointer:
+            meta.setdefault("source", ep_pointer(exc.given_pointer))
+        elif exc.field:
             meta.setdefault("source", ep_field(exc.field))
-        elif exc.pointer and exc.pointer != "/data":
-            meta.setdefault("source", ep_pointer(exc.pointer))
     return error_object(status, title, exc.detail, meta), status
 
 
-# The engine names address fields as Glue does; Elastic Path's names for them.
-WIRE_NAMES = {"firstName": "first_name", "lastName": "last_name", "address1": "line_1", "address2": "line_2",
-              "zipCode": "postcode", "iso2Code": "country", "region": "region", "company": "company_name",
-              "idShipmentMethod": "shipping_type"}
-
-
 def ep_pointer(pointer: str) -> str:
-    """A field of an Elastic Path body in dotted form (data.billing_address.postcode) for an engine pointer."""
-    parts = [p for p in pointer.replace("/data/attributes/", "/data/").split("/") if p and p != "shippingAddress"]
-    return ".".join(WIRE_NAMES.get(p, p) for p in parts)
+    """A pointer given in Elastic Path's words in dotted form: ``/data/shipping_address/country``."""
+    return ".".join(part for part in pointer.split("/") if part)
 
 
-# The domain's field names (field paths: core.errors) Elastic Path spells otherwise.
+# The domain's field names (field paths: core.errors) Elastic Path spells otherwise, and runs of them
+# (``int`` stands for any position): EP's order has one shipping address, its customer an e-mail.
 EP_FIELDS = {"address1": "line_1", "address2": "line_2", "zip_code": "postcode", "iso2_code": "country",
              "region_code": "region", "company": "company_name", "method_id": "shipping_type"}
+EP_PATHS = {("shipments", int, "address"): ("shipping_address",), ("shipments",): ("shipping_address",),
+            ("shipment",): ("shipping_address",), ("rental", "starts_at"): ("rental_start_date",),
+            ("rental", "zipcode"): ("zipcode",)}
+# Inputs Elastic Path takes outside the body.
+EP_SOURCES = {("idempotency_key",): "Idempotency-Key"}
 
 
 def ep_field(field: FieldPath) -> str:
-    """``("billing_address", "zip_code")`` → ``data.billing_address.postcode``."""
-    return ".".join(["data", *(str(p) if isinstance(p, int) else EP_FIELDS.get(p, p) for p in field)])
+    """``("shipments", 0, "address", "zip_code")`` → ``data.shipping_address.postcode``."""
+    if field in EP_SOURCES:
+        return EP_SOURCES[field]
+    return ".".join(["data", *spell(field, names=EP_FIELDS, paths=EP_PATHS)])
 
 
 def ep_exception_handler(exc, context):

@@ -3,8 +3,8 @@
 The domain raises its errors with the shop's codes (``carts.exceptions``, ``discounts``,
 ``shipping``); Spryker's cart endpoints answer with their own (``CartsRestApi`` 101-119,
 ``CartCodesRestApi`` 3301-3303, the Glue application's 002 and 901). ``glue_cart_error``
-is the one place that renders a domain error in those words, keeping its detail, pointer
-and meta; the cart views apply it to whatever they raise.
+is the one place that renders a domain error in those words, keeping its detail, field
+(or pointer) and meta; the cart views apply it to whatever they raise.
 """
 
 from __future__ import annotations
@@ -110,8 +110,7 @@ class GlueVoucherInvalid(DomainError):
 
 
 _ITEM_ERRORS = (ItemNotAvailable, PriceMissing, InsufficientStock)
-_BY_POINTER = {"/data/attributes/store": GlueStoreInvalid, "/data/attributes/currency": GlueCurrencyInvalid,
-               "/data/attributes/priceMode": GluePriceModeInvalid}
+_BY_FIELD = {("store",): GlueStoreInvalid, ("currency",): GlueCurrencyInvalid, ("price_mode",): GluePriceModeInvalid}
 
 
 def glue_cart_error(exc: Exception, *, vouchers: bool = False) -> Exception:
@@ -131,12 +130,12 @@ def glue_cart_error(exc: Exception, *, vouchers: bool = False) -> Exception:
         target = GlueValidationFailed
     elif isinstance(exc, CartAttributeInvalid):
         locked = exc.meta.get("reason") == "cart_has_items"
-        target = GluePriceModeLocked if locked else _BY_POINTER.get(exc.pointer, GlueValidationFailed)
+        target = GluePriceModeLocked if locked else _BY_FIELD.get(exc.field, GlueValidationFailed)
     if target is None:
         return exc
-    translated = target(exc.detail, meta={"reason": exc.code, **exc.meta})
-    if exc.pointer != "/data":
-        translated.pointer = exc.pointer
+    translated = target(exc.detail, field=exc.field or None, meta={"reason": exc.code, **exc.meta})
+    if exc.given_pointer:
+        translated.pointer = exc.given_pointer
     return translated
 
 

@@ -11,7 +11,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from api.glue.documents import MEDIA_TYPE
-from core.errors import DomainError, FieldPath
+from core.errors import DomainError, FieldPath, spell
 
 logger = logging.getLogger(__name__)
 
@@ -29,18 +29,31 @@ DRF_CODES = {
 }
 
 
-# The domain's field names Glue spells other than in camelCase (field paths: core.errors).
+# The domain's field names (field paths: core.errors) Glue spells other than in camelCase, and runs
+# of them it spells otherwise (``int`` stands for any position).
 GLUE_NAMES = {
     "region_code": "region", "company_address_id": "idCompanyBusinessUnitAddress", "method_id": "idShipmentMethod",
+    "address": "shippingAddress", "provider_name": "paymentProviderName", "method_name": "paymentMethodName",
+    "card": "dummyPaymentCreditCard", "existing_card": "existingCreditCard", "invoice": "dummyPaymentInvoice",
 }
+_CARD = {"number": "cardNumber", "brand": "cardType", "name": "nameOnCard", "month": "cardExpiresMonth",
+         "year": "cardExpiresYear", "security_code": "cardSecurityCode"}
+GLUE_PATHS = {
+    **{("card", name): ("dummyPaymentCreditCard", glue) for name, glue in _CARD.items()},
+    **{("existing_card", name): ("existingCreditCard", _CARD[name]) for name in ("month", "year")},
+    ("rental", "starts_at"): ("rental_start_date",), ("rental", "zipcode"): ("zipcode",),
+}
+# Inputs Glue takes outside the attributes.
+GLUE_POINTERS = {("idempotency_key",): "/meta/idempotencyKey"}
 
 
 def glue_pointer(field: FieldPath) -> str:
     """``("shipments", 0, "address", "zip_code")`` → ``/data/attributes/shipments/0/shippingAddress/zipCode``."""
-    parts = ["/data/attributes"] if field else ["/data"]
-    for part in field:
-        parts.append(str(part) if isinstance(part, int) else GLUE_NAMES.get(part) or _camel(part))
-    return "/".join(parts)
+    if field in GLUE_POINTERS:
+        return GLUE_POINTERS[field]
+    if not field:
+        return "/data"
+    return "/".join(["/data/attributes", *spell(field, names=GLUE_NAMES, paths=GLUE_PATHS, word=_camel)])
 
 
 def _camel(name: str) -> str:
@@ -49,8 +62,16 @@ def _camel(name: str) -> str:
 
 
 def error_pointer(exc: DomainError) -> str:
-    """Where in a Glue request the error is: the request parser's pointer, else the domain field's."""
-    return glue_pointer(exc.field) if exc.field else exc.pointer
+    """Where in a Glue request the error is: the pointer given it, else its field's, else its class's."""
+    return exc.given_pointer or (glue_pointer(exc.field) if exc.field else exc.pointer)
+
+
+def error_meta(exc: DomainError) -> dict:
+    """The error's meta; an address's ``problems`` by Glue's attribute names."""
+    if isinstance(exc.meta.get("problems"), dict):
+        return {**exc.meta, "problems": {glue_pointer((k,)).rsplit("/", 1)[1]: v
+                                         for k, v in exc.meta["problems"].items()}}
+    return exc.meta
 
 
 def error_object(status: int | str, code: str, detail: str, pointer: str | None = None, meta: dict | None = None):
@@ -68,8 +89,8 @@ def errors_response(errors: list[dict], status: int) -> Response:
 
 def glue_exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        response = errors_response([error_object(exc.status, exc.code, exc.detail, error_pointer(exc), exc.meta)],
-                                   exc.status)
+        error = error_object(exc.status, exc.code, exc.detail, error_pointer(exc), error_meta(exc))
+        response = errors_response([error], exc.status)
         if retry_after := getattr(exc, "retry_after", None):  # a login locked out for this long
             response["Retry-After"] = str(retry_after)
         return response

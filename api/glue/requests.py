@@ -31,9 +31,8 @@ def glue_attributes(request, type_: str) -> dict:
 def required_string(attributes: dict, name: str, *, max_length: int = 255) -> str:
     value = attributes.get(name)
     if not isinstance(value, str) or not value.strip() or len(value) > max_length:
-        error = DocumentInvalid(f"{name} is required: a text of at most {max_length} characters.")
-        error.pointer = f"/data/attributes/{name}"
-        raise error
+        raise DocumentInvalid(f"{name} is required: a text of at most {max_length} characters.",
+                              pointer=f"/data/attributes/{name}")
     return value
 
 
@@ -41,7 +40,6 @@ def requested_includes(request, allowed: set[str]) -> set[str]:
     """``?include=a,b``: only what the resource can include; anything else is a 400."""
     names = {name.strip() for name in request.query_params.get("include", "").split(",") if name.strip()}
     if unknown := names - allowed:
-        error = DocumentInvalid(f"Unknown include: {', '.join(sorted(unknown))}. Allowed: {', '.join(sorted(allowed))}.")
-        error.pointer = "/include"
-        raise error
+        raise DocumentInvalid(f"Unknown include: {', '.join(sorted(unknown))}. Allowed: {', '.join(sorted(allowed))}.",
+                              pointer="/include")
     return names

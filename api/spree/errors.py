@@ -18,7 +18,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from checkout.exceptions import StepNotReady
-from core.errors import DomainError, FieldPath
+from core.errors import DomainError, FieldPath, spell
 
 logger = logging.getLogger(__name__)
 
@@ -27,43 +27,45 @@ NOT_FOUND = "The resource you were looking for could not be found."
 COULD_NOT_TRANSITION = "The order could not be transitioned. Please fix the errors and try again."
 INVALID_RESOURCE = "Invalid resource. Please fix errors and try again."
 
-# The names the domain's pointers use (Glue's, and the card plugin's) for Spree's field names.
-SPREE_NAMES = {
-    "firstName": "firstname", "lastName": "lastname", "zipCode": "zipcode", "iso2Code": "country",
-    "region": "state", "cardNumber": "number", "cardExpiresMonth": "month", "cardExpiresYear": "year",
-    "cardSecurityCode": "verification_value", "nameOnCard": "name", "cardType": "cc_type",
-    "dummyPaymentCreditCard": "source", "existingCreditCard": "existing_card",
-}
 # Conflicts a client should retry rather than fix: they keep their 409.
 RETRY_LATER = {"checkout_in_progress"}
 SKIPPED = {"", "order", "data", "attributes", "meta"}
 
 
 def error_field(pointer: str | None) -> str:
-    """``/order/bill_address_attributes/firstName`` → ``bill_address.firstname``; ``base`` when unknown."""
-    parts = []
-    for part in (pointer or "").split("/"):
-        if part in SKIPPED or part.isdigit():
-            continue
-        parts.append(SPREE_NAMES.get(part, part).removesuffix("_attributes"))
+    """A pointer given in Spree's words: ``/order/bill_address_attributes/zipcode`` → ``bill_address.zipcode``;
+    ``base`` when it names nothing."""
+    parts = [part.removesuffix("_attributes") for part in (pointer or "").split("/")
+             if part not in SKIPPED and not part.isdigit()]
     return ".".join(parts) or "base"
 
 
-# The domain's field names (field paths: core.errors) Spree spells otherwise.
+# The domain's field names (field paths: core.errors) Spree spells otherwise, and runs of them
+# (``int`` stands for any position; Spree's order has one shipment, one payment).
 SPREE_FIELDS = {
     "billing_address": "bill_address", "shipping_address": "ship_address", "first_name": "firstname",
     "last_name": "lastname", "zip_code": "zipcode", "iso2_code": "country", "region_code": "state",
+    "brand": "cc_type", "security_code": "verification_value",
+}
+SPREE_PATHS = {
+    ("customer", "email"): ("email",), ("shipments", int, "address"): ("ship_address",),
+    ("shipments", int, "method_id"): ("shipments", "selected_shipping_rate_id"), ("shipment",): ("shipments",),
+    ("payments", int, "card"): ("payment_source",), ("payments", int, "existing_card"): ("existing_card",),
+    ("payments", int, "method_name"): ("payments", "payment_method_id"),
+    ("rental", "starts_at"): ("rental_start_date",), ("rental", "zipcode"): ("zipcode",),
 }
 
 
 def spree_field(field: FieldPath) -> str:
     """``("billing_address", "zip_code")`` → ``bill_address.zipcode``; ``base`` for no field."""
-    return ".".join(SPREE_FIELDS.get(part, part) for part in field if not isinstance(part, int)) or "base"
+    words = spell(field, names=SPREE_FIELDS, paths=SPREE_PATHS)
+    return ".".join(word for word in words if not word.isdigit()) or "base"
 
 
 def error_key(exc: DomainError) -> str:
     """The key of Spree's ``errors`` object the error belongs under."""
-    return spree_field(exc.field) if exc.field else error_field(exc.pointer)
+    given = exc.given_pointer
+    return error_field(given) if given else spree_field(exc.field) if exc.field else error_field(exc.pointer)
 
 
 def spree_response(status: int, error: str, errors: dict | None = None) -> Response:

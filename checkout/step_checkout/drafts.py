@@ -224,9 +224,9 @@ def _at_quantity(call, pointer: str):
     try:
         return call()
     except DomainError as error:
-        if error.pointer.endswith("/quantity"):
+        if error.field == ("quantity",):
             error.pointer = f"{pointer}/quantity"
-        elif error.pointer.endswith("/sku"):
+        elif error.field == ("sku",):
             error.pointer = f"{pointer}/variant_id"
         raise
 

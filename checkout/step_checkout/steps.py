@@ -36,7 +36,8 @@ from checkout.step_checkout.preview import DraftPreview, draft_preview
 from core.errors import DomainError
 from customers.models import Country, Region
 from customers.address_book import address_book_save
-from payments.cards import card_data_from_spree_source
+from api.spree.cards import card_data_from_spree_source
+from api.spree.errors import error_key
 from payments.exceptions import InvalidPaymentMethod, PaymentDataInvalid
 from payments.models import CreditCard, PaymentMethod
 from payments.models import PaymentPlugin as PluginCode
@@ -139,10 +140,10 @@ def _set_addresses(draft: CheckoutDraft, update: CheckoutUpdate) -> None:
     customer = draft.customer
     if ship_given:
         draft.ship_address = _saved(order_address_from(given=ship_given, customer=customer, countries=countries,
-                                                       pointer="/order/ship_address_attributes"))
+                                                       field=("shipping_address",)))
     if bill_given:
         draft.bill_address = _saved(order_address_from(given=bill_given, customer=customer, countries=countries,
-                                                       pointer="/order/bill_address_attributes"))
+                                                       field=("billing_address",)))
     elif update.use_shipping and draft.ship_address_id:
         draft.bill_address = draft.ship_address
     if update.save_user_address and customer is not None and not customer.is_guest:
@@ -199,7 +200,7 @@ def _card(draft: CheckoutDraft, choice: PaymentChoice, method: PaymentMethod) ->
     owner = draft.customer if draft.customer is not None and not draft.customer.is_guest else None
     # The provider checks and tokenises the card; it is charged (or declined) when the order is placed.
     return credit_card_store(method=method, customer=owner, data=card_data_from_spree_source(choice.source),
-                             pointer=f"/payment_source/{choice.method_id}")
+                             field=("payments", 0, "card"))
 
 
 def _select_rate(draft: CheckoutDraft, preview: DraftPreview, update: CheckoutUpdate) -> None:
@@ -301,12 +302,7 @@ def _rules_hold(check) -> None:
     try:
         check()
     except DomainError as error:
-        raise StepNotReady({_field(error.pointer): [error.detail]}, pointer=error.pointer) from error
-
-
-def _field(pointer: str) -> str:
-    parts = [p for p in pointer.split("/") if p and p not in ("order", "data", "attributes") and not p.isdigit()]
-    return ".".join(p.removesuffix("_attributes") for p in parts) or BASE
+        raise StepNotReady({error_key(error): [error.detail]}, pointer=error.pointer) from error
 
 
 def _address_problems(draft: CheckoutDraft) -> dict[str, list[str]]:
@@ -371,9 +367,6 @@ def _place(draft: CheckoutDraft, idempotency_key: str | None) -> PlacementResult
         payments=payments, number=draft.number, guest_token=draft.token,
         rental=RentalInput(draft.rental_start_date, draft.rental_end_date, draft.zipcode) if rented else None,
         special_instructions=draft.special_instructions,
-        pointers={"billing": "/order/bill_address_attributes", "shipments": "/order/shipments_attributes",
-                  "shipment": "/order/shipments_attributes", "email": "/order/email",
-                  "rental": "/order/rental_start_date"},
     )
     return order_place(cart_uuid=draft.cart_uuid, shopper=shopper, data=data, idempotency_key=idempotency_key)
 

@@ -21,8 +21,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from payments.cards import CARD_TYPE, MONTH, NAME, NUMBER, SECURITY_CODE, YEAR, card_number_normalize, parse_card
-from payments.exceptions import FIRST_PAYMENT_POINTER, PaymentDataInvalid, PaymentDeclined
+from payments.cards import (
+    CARD_FIELDS, CARD_TYPE, MONTH, NAME, NUMBER, SECURITY_CODE, YEAR, card_number_normalize, parse_card,
+)
+from core.errors import FieldPath
+from payments.exceptions import FIRST_PAYMENT, PaymentDataInvalid, PaymentDeclined
 from payments.models import PaymentPlugin as PluginCode
 from payments.providers.base import AUTHORIZED, Authorization, CardDetails, PaymentRequest
 
@@ -38,6 +41,8 @@ CARD_REQUIRED_FIELDS = (CARD_TYPE, NUMBER, NAME, MONTH, YEAR, SECURITY_CODE)
 # card, charged by its token.
 EXISTING_CARD_KEY = "existingCreditCard"
 TOKEN = "token"
+# The shop's names for this plugin's request objects (the field path of an error about one).
+KEY_FIELDS = {INVOICE_KEY: "invoice", CREDIT_CARD_KEY: "card", EXISTING_CARD_KEY: "existing_card"}
 
 # The test card that a dummy gateway declines (Stripe's "card declined" number): accepted and tokenised like any
 # other, declined when charged.
@@ -51,7 +56,8 @@ _OLDEST_YEAR_OF_BIRTH = 1900
 def _object_at(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = data.get(key)
     if not isinstance(value, Mapping):
-        raise PaymentDataInvalid(f"{key} is required, as an object.", pointer=f"{FIRST_PAYMENT_POINTER}/{key}",
+        raise PaymentDataInvalid(f"The {KEY_FIELDS[key].replace('_', ' ')} details are required, as an object.",
+                                 field=(*FIRST_PAYMENT, KEY_FIELDS[key]),
                                  meta={"field": key})
     return value
 
@@ -68,22 +74,22 @@ class DummyInvoicePlugin:
         if request.data.get(INVOICE_KEY) is None:
             return
         invoice = _object_at(request.data, INVOICE_KEY)
-        pointer = f"{FIRST_PAYMENT_POINTER}/{INVOICE_KEY}/{DATE_OF_BIRTH}"
+        field = (*FIRST_PAYMENT, "invoice", "date_of_birth")
         raw = invoice.get(DATE_OF_BIRTH)
         if raw is None:
             return
         match = _DATE_OF_BIRTH.fullmatch(raw.strip()) if isinstance(raw, str) else None
         if match is None:
             raise PaymentDataInvalid("The date of birth is required, as dd.mm.yyyy (e.g. 08.04.1986).",
-                                     pointer=pointer, meta={"field": DATE_OF_BIRTH})
+                                     field=field, meta={"field": DATE_OF_BIRTH})
         day, month, year = (int(part) for part in match.groups())
         try:
             born = datetime.date(year, month, day)
         except ValueError:
-            raise PaymentDataInvalid("The date of birth is not a date.", pointer=pointer,
+            raise PaymentDataInvalid("The date of birth is not a date.", field=field,
                                      meta={"field": DATE_OF_BIRTH}) from None
         if born.year < _OLDEST_YEAR_OF_BIRTH or born >= timezone.localdate():
-            raise PaymentDataInvalid("The date of birth must be in the past.", pointer=pointer,
+            raise PaymentDataInvalid("The date of birth must be in the past.", field=field,
                                      meta={"field": DATE_OF_BIRTH})
 
     def authorize(self, request: PaymentRequest) -> Authorization:
@@ -110,9 +116,9 @@ class DummyCreditCardPlugin:
     def validate(self, request: PaymentRequest) -> None:
         self._card(request)
 
-    def card_store(self, data: Mapping[str, Any], *, pointer: str) -> CardDetails:
-        """Check a card (Glue's keys) and tokenise it, to be charged later as an ``existingCreditCard``."""
-        return _tokenised(parse_card(data, pointer=pointer), data.get(NUMBER))
+    def card_store(self, data: Mapping[str, Any], *, field: FieldPath) -> CardDetails:
+        """Check a card (this plugin's keys) and tokenise it, to be charged later as an ``existingCreditCard``."""
+        return _tokenised(parse_card(data, field=field), data.get(NUMBER))
 
     def authorize(self, request: PaymentRequest) -> Authorization:
         card = self._card(request)
@@ -144,12 +150,12 @@ class DummyCreditCardPlugin:
         if CREDIT_CARD_KEY not in request.data:
             return None
         card = _object_at(request.data, CREDIT_CARD_KEY)
-        pointer = f"{FIRST_PAYMENT_POINTER}/{CREDIT_CARD_KEY}"
+        field = (*FIRST_PAYMENT, "card")
         for key in CARD_REQUIRED_FIELDS:
             if card.get(key) in (None, ""):
-                raise PaymentDataInvalid(f"{CREDIT_CARD_KEY}.{key} is required.", pointer=f"{pointer}/{key}",
-                                         meta={"field": key})
-        return parse_card(card, pointer=pointer)
+                raise PaymentDataInvalid(f"The card's {CARD_FIELDS[key].replace('_', ' ')} is required.",
+                                         field=(*field, CARD_FIELDS[key]), meta={"field": key})
+        return parse_card(card, field=field)
 
     def capture(self, *, transaction_id: str, amount: int, currency: str) -> None:
         logger.info("Dummy credit card captured: transaction %s, %s %s", transaction_id, amount, currency)
@@ -169,16 +175,16 @@ def _tokenised(card: CardDetails, number: Any) -> CardDetails:
 
 def _existing_card(card: Mapping[str, Any]) -> CardDetails:
     """A stored card (brand, last digits, expiry, name, token): still unexpired; its token says how it is charged."""
-    pointer = f"{FIRST_PAYMENT_POINTER}/{EXISTING_CARD_KEY}"
+    field = (*FIRST_PAYMENT, "existing_card")
     last_digits, month, year = card.get("lastDigits"), card.get(MONTH), card.get(YEAR)
     if not (isinstance(last_digits, str) and len(last_digits) == 4 and last_digits.isdigit()):
-        raise PaymentDataInvalid("The stored card is unusable.", pointer=f"{pointer}/lastDigits",
+        raise PaymentDataInvalid("The stored card is unusable.", field=(*field, "last_digits"),
                                  meta={"field": "lastDigits"})
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (month, year)) or not 1 <= month <= 12:
-        raise PaymentDataInvalid("The stored card has no valid expiry.", pointer=f"{pointer}/{MONTH}",
+        raise PaymentDataInvalid("The stored card has no valid expiry.", field=(*field, "month"),
                                  meta={"field": MONTH})
     today = timezone.localdate()
     if (year, month) < (today.year, today.month):
-        raise PaymentDataInvalid("The card has expired.", pointer=f"{pointer}/{YEAR}", meta={"field": YEAR})
+        raise PaymentDataInvalid("The card has expired.", field=(*field, "year"), meta={"field": YEAR})
     return CardDetails(brand=str(card.get(CARD_TYPE) or ""), last_digits=last_digits, month=month, year=year,
                        name=str(card.get(NAME) or ""), token=str(card.get(TOKEN) or ""))

@@ -61,12 +61,13 @@ def complete_redirect(*, transaction_id: str, payload: Any) -> Authorization:
     if not transaction_id or not isinstance(transaction_id, str):
         raise PaymentConfirmationInvalid("The payment identifier is missing.")
     if not isinstance(payload, list):
-        raise PaymentConfirmationInvalid("dataPayload must be a list of the payment provider's messages.")
+        raise PaymentConfirmationInvalid("The payment confirmation must be a list of the payment provider's "
+                                         "messages.")
     confirmation = next(
         (item for item in payload if isinstance(item, dict) and item.get("type") == CONFIRMATION_TYPE), None
     )
     if confirmation is None:
-        raise PaymentConfirmationInvalid(f'dataPayload holds no "{CONFIRMATION_TYPE}".')
+        raise PaymentConfirmationInvalid(f'The payment confirmation holds no "{CONFIRMATION_TYPE}".')
     sent = confirmation.get("hash")
     expected = redirect_confirmation_hash(transaction_id)
     if not isinstance(sent, str) or not hmac.compare_digest(sent.strip().lower().encode(), expected.encode()):

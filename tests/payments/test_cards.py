@@ -1,15 +1,18 @@
 """Pure card checks (payments/cards.py): Luhn, brands, expiry, security code, card type."""
 
+from api.glue.errors import glue_pointer
 import datetime
 
 import pytest
 
-from payments.cards import card_brand, card_data_from_spree_source, luhn_valid, parse_card
+from api.spree.cards import card_data_from_spree_source
+from payments.cards import card_brand, luhn_valid, parse_card
 from payments.exceptions import PaymentDataInvalid
 from payments.providers.base import CardDetails
 
 TODAY = datetime.date(2030, 6, 15)
 POINTER = "/data/attributes/payments/0/dummyPaymentCreditCard"
+CARD = ("payments", 0, "card")
 VISA = "4111111111111111"
 
 
@@ -138,10 +141,10 @@ INVALID = [
 def test_parse_card_refuses_with_a_pointer_to_the_field(overrides, field):
     data = card(**overrides)
     with pytest.raises(PaymentDataInvalid) as caught:
-        parse_card(data, pointer=POINTER, today=TODAY)
+        parse_card(data, field=CARD, today=TODAY)
 
     error = caught.value
-    assert (error.code, error.status, error.pointer) == ("1101", 422, f"{POINTER}/{field}")
+    assert (error.code, error.status, glue_pointer(error.field)) == ("1101", 422, f"{POINTER}/{field}")
     assert error.meta == {"field": field}
     # Neither the number nor the security code is quoted, nor kept in a chained exception.
     shown = f"{error} {error!r} {error.detail} {error.meta}"
@@ -153,15 +156,15 @@ def test_parse_card_refuses_with_a_pointer_to_the_field(overrides, field):
 
 def test_parse_card_refuses_what_is_not_an_object():
     with pytest.raises(PaymentDataInvalid) as caught:
-        parse_card(["4111111111111111"], pointer=POINTER, today=TODAY)
-    assert caught.value.pointer == POINTER
+        parse_card(["4111111111111111"], field=CARD, today=TODAY)
+    assert glue_pointer(caught.value.field) == POINTER
 
 
 def test_parse_card_instance_pointer_leaves_the_class_default_alone():
     with pytest.raises(PaymentDataInvalid):
-        parse_card(card(cardNumber="1"), pointer=POINTER, today=TODAY)
-    assert PaymentDataInvalid.pointer == "/data/attributes/payments"
-    assert PaymentDataInvalid().pointer == "/data/attributes/payments"
+        parse_card(card(cardNumber="1"), field=CARD, today=TODAY)
+    assert glue_pointer(PaymentDataInvalid.field) == "/data/attributes/payments"
+    assert glue_pointer(PaymentDataInvalid().field) == "/data/attributes/payments"
 
 
 def test_parse_card_checks_expiry_against_today_by_default():

@@ -1,5 +1,6 @@
 """Payment provider plugins (payments/providers/) and the attempt journal (payments/services.py)."""
 
+from api.glue.errors import glue_pointer
 import dataclasses
 import hashlib
 import hmac
@@ -123,7 +124,8 @@ def test_invoice_data_that_is_not_an_object_points_at_the_object(data):
     method = unsaved_method("dummy_invoice")
     with pytest.raises(PaymentDataInvalid) as caught:
         plugin_for(method).validate(request_for(method, data))
-    assert (caught.value.code, caught.value.pointer) == ("1101", "/data/attributes/payments/0/dummyPaymentInvoice")
+    assert (caught.value.code, glue_pointer(caught.value.field)) == (
+        "1101", "/data/attributes/payments/0/dummyPaymentInvoice")
 
 
 def _in_days(days):
@@ -145,7 +147,7 @@ def test_invoice_refuses_a_date_of_birth_that_is_not_a_past_dd_mm_yyyy_date(date
     method = unsaved_method("dummy_invoice")
     with pytest.raises(PaymentDataInvalid) as caught:
         plugin_for(method).validate(request_for(method, invoice_payment(date_of_birth)))
-    assert (caught.value.code, caught.value.status, caught.value.pointer) == ("1101", 422, DOB_POINTER)
+    assert (caught.value.code, caught.value.status, glue_pointer(caught.value.field)) == ("1101", 422, DOB_POINTER)
 
 
 def test_invoice_is_authorized_at_once_and_keeps_nothing_personal():
@@ -186,7 +188,7 @@ def test_credit_card_requires_every_field_of_the_glue_method(field):
     method = unsaved_method("dummy_credit_card")
     with pytest.raises(PaymentDataInvalid) as caught:
         plugin_for(method).validate(request_for(method, card_payment(**{field: None})))
-    assert (caught.value.code, caught.value.pointer) == ("1101", f"{CARD_POINTER}/{field}")
+    assert (caught.value.code, glue_pointer(caught.value.field)) == ("1101", f"{CARD_POINTER}/{field}")
 
 
 @pytest.mark.parametrize(("card", "field"), [
@@ -199,7 +201,7 @@ def test_credit_card_validate_checks_the_card(card, field):
     method = unsaved_method("dummy_credit_card")
     with pytest.raises(PaymentDataInvalid) as caught:
         plugin_for(method).validate(request_for(method, card_payment(**card)))
-    assert caught.value.pointer == f"{CARD_POINTER}/{field}"
+    assert glue_pointer(caught.value.field) == f"{CARD_POINTER}/{field}"
 
 
 def test_credit_card_without_a_card_object_is_authorized_without_a_card_as_seed_002_checks_out():
@@ -214,7 +216,7 @@ def test_credit_card_with_a_card_object_that_is_not_a_whole_card_points_at_it(ca
     method = unsaved_method("dummy_credit_card")
     with pytest.raises(PaymentDataInvalid) as caught:
         plugin_for(method).validate(request_for(method, {"dummyPaymentCreditCard": card}))
-    assert caught.value.pointer.startswith(CARD_POINTER)
+    assert glue_pointer(caught.value.field).startswith(CARD_POINTER)
 
 
 @pytest.mark.parametrize("number", [DECLINED_TEST_NUMBER, "4000 0000 0000 0002", "4000-0000-0000-0002"])
@@ -238,7 +240,7 @@ def test_the_declining_test_card_is_declined_without_quoting_it(number, caplog):
 def test_a_card_kept_for_later_is_charged_by_its_token_and_the_declining_test_card_declines_then(number, declined):
     method = unsaved_method("dummy_credit_card")
     plugin = plugin_for(method)
-    kept = plugin.card_store(card_payment(cardNumber=number)["dummyPaymentCreditCard"], pointer="/payment_source/1")
+    kept = plugin.card_store(card_payment(cardNumber=number)["dummyPaymentCreditCard"], field=("payments", 0, "card"))
     assert number not in kept.token and kept.last_digits == number[-4:]
     card = CreditCard(brand=kept.brand, last_digits=kept.last_digits, month=kept.month, year=kept.year,
                       name=kept.name, provider_token=kept.token)

@@ -1,5 +1,6 @@
 """The payment rules of a checkout (payments/rules.py), method resolution and listing (payments/selectors.py)."""
 
+from api.glue.errors import glue_pointer
 import pytest
 from django.utils import timezone
 
@@ -86,7 +87,7 @@ def test_an_unknown_payment_method_is_1108_naming_it(methods, provider, method):
     error = caught.value
     assert (error.code, error.status) == ("1108", 422)
     assert error.detail == f'Payment method "{method}" of payment provider "{provider}" is invalid.'
-    assert error.pointer == f"{FIRST}/paymentMethodName"
+    assert glue_pointer(error.field) == f"{FIRST}/paymentMethodName"
 
 
 def test_an_inactive_method_or_provider_is_unknown(methods):
@@ -158,21 +159,21 @@ def test_each_method_passes_with_its_data(methods, payment):
 def test_a_checkout_without_a_payment_list_is_1101_at_payments(methods, payments):
     with pytest.raises(PaymentDataInvalid) as caught:
         payment_requests_check(payments=payments, has_gift_card=False)
-    assert (caught.value.code, caught.value.status, caught.value.pointer) == ("1101", 422, PAYMENTS)
+    assert (caught.value.code, caught.value.status, glue_pointer(caught.value.field)) == ("1101", 422, PAYMENTS)
 
 
 def test_more_than_one_payment_is_1107(methods):
     with pytest.raises(MultiplePaymentsNotAllowed) as caught:
         payment_requests_check(payments=[invoice_payment(), card_payment()], has_gift_card=False)
     error = caught.value
-    assert (error.code, error.status, error.detail, error.pointer) == (
+    assert (error.code, error.status, error.detail, glue_pointer(error.field)) == (
         "1107", 422, "Multiple payments are not allowed.", PAYMENTS)
 
 
 def test_a_payment_that_is_not_an_object_is_1101(methods):
     with pytest.raises(PaymentDataInvalid) as caught:
         payment_requests_check(payments=["invoice"], has_gift_card=False)
-    assert caught.value.pointer == FIRST
+    assert glue_pointer(caught.value.field) == FIRST
 
 
 @pytest.mark.parametrize("field", ["paymentProviderName", "paymentMethodName"])
@@ -185,7 +186,7 @@ def test_a_payment_without_its_names_is_1101_at_the_name(methods, field, value):
         payment[field] = value
     with pytest.raises(PaymentDataInvalid) as caught:
         payment_requests_check(payments=[payment], has_gift_card=False)
-    assert caught.value.pointer == f"{FIRST}/{field}"
+    assert glue_pointer(caught.value.field) == f"{FIRST}/{field}"
 
 
 def test_an_unknown_method_is_1108(methods):
@@ -221,7 +222,7 @@ def test_a_missing_or_malformed_field_is_1101_pointing_at_it(methods, payment, p
         payment_requests_check(payments=[payment], has_gift_card=False)
     error = caught.value
     assert (error.code, error.status) == ("1101", 422)
-    assert error.pointer == f"{FIRST}/{path.replace('.', '/')}"
+    assert glue_pointer(error.field) == f"{FIRST}/{path.replace('.', '/')}"
     assert error.meta == {"field": field}
 
 
@@ -247,7 +248,7 @@ def test_advertised_request_data_is_information_and_the_plugin_decides(methods):
 def test_the_plugin_checks_the_data_after_the_required_fields(methods, payment, pointer):
     with pytest.raises(PaymentDataInvalid) as caught:
         payment_requests_check(payments=[payment], has_gift_card=False)
-    assert caught.value.pointer == pointer
+    assert glue_pointer(caught.value.field) == pointer
 
 
 def test_the_gift_card_rule_comes_before_the_invoice_data(methods):
@@ -266,13 +267,13 @@ def test_every_payment_error_declares_a_code_a_status_and_a_pointer():
     for error in errors:
         assert error.code and error.code != DomainError.code, error
         assert 400 <= error.status < 500, error
-        assert error.pointer.startswith("/data"), error
+        assert glue_pointer(error.field).startswith("/data"), error
         instance = error()
         assert instance.detail and str(instance) == instance.detail
 
 
 def test_payment_data_invalid_takes_its_pointer_per_instance():
-    error = PaymentDataInvalid("nope", pointer=f"{FIRST}/dummyPaymentCreditCard/cardNumber")
-    assert error.pointer == f"{FIRST}/dummyPaymentCreditCard/cardNumber"
-    assert PaymentDataInvalid().pointer == PAYMENTS
+    error = PaymentDataInvalid("nope", field=("payments", 0, "card", "number"))
+    assert glue_pointer(error.field) == f"{FIRST}/dummyPaymentCreditCard/cardNumber"
+    assert glue_pointer(PaymentDataInvalid().field) == PAYMENTS
     assert PaymentDataInvalid().detail == "Checkout data is invalid."

@@ -101,9 +101,8 @@ class OrderPaymentsView(GlueView):
         attributes = glue_attributes(request, "order-payments")
         identifier = attributes.get("paymentIdentifier")
         if not isinstance(identifier, str) or not identifier.strip():
-            error = DocumentInvalid("paymentIdentifier is required (the order reference).")
-            error.pointer = "/data/attributes/paymentIdentifier"
-            raise error
+            raise DocumentInvalid("paymentIdentifier is required (the order reference).",
+                                  pointer="/data/attributes/paymentIdentifier")
         payment = order_payment_confirm(payment_identifier=identifier.strip(),
                                         payload=attributes.get("dataPayload"), owner=shopper.owns_orders())
         attributes = {"paymentIdentifier": identifier.strip(), "dataPayload": None}
