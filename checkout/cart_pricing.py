@@ -1,7 +1,7 @@
 """What a cart comes to: the one service that prices a cart, for every caller. Reads only.
 
 ``cart_price`` builds the pricing pipeline's input (``pricing``) from a cart, and nothing
-else does: the Glue and Elastic Path carts, the Spree draft preview and placement all call it.
+else does: every storefront's cart, the step-by-step checkout's preview and placement call it.
 
 - **Without shipments** (a cart): items are taxed at the rate of ``destination_id`` (a country
   pk; the store's country by default) and there are no expenses; free shipping changes nothing.
@@ -17,7 +17,7 @@ counts 0 in every read, so a cart never fails to show; placement refuses such a 
 ``CurrencyMismatch`` before pricing it (``is_priced``).
 
 Per-unit amounts (``unit_*``) are the line's sums shared over its units by the shop's
-rounding rule, as Glue's cart items show them.
+rounding rule, as storefronts show a cart item's unit.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class PricedCart:
 
     @cached_property
     def list_lines(self) -> tuple[CartLine, ...]:
-        """The lines at list price: what each comes to before any discount (Elastic Path's item prices)."""
+        """The lines at list price: what each comes to before any discount (an item's list price)."""
         totals = calculate(price_mode=self.totals.price_mode, items=list(self.item_inputs))
         return tuple(CartLine(item=line.item, line=listed, price_mode=line.price_mode)
                      for line, listed in zip(self.lines, totals.items))
