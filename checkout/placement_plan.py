@@ -6,7 +6,7 @@ queries does not grow with the number of items.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,18 +17,18 @@ from django.db.models import QuerySet
 from carts.models import Cart, CartItem
 from catalog.selectors import TaxRates, tax_rates_for
 from checkout.addressing import countries_for, order_address_from
+from checkout.cart_pricing import ShipmentToPrice, cart_price, is_priced
 from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismatch
 from checkout.inputs import CheckoutData, RentalInput
 from checkout.models import OrderAddress
+from checkout.priced_items import priced_cart_items
 from checkout.shipment_methods import delivers_to, shipment_methods_for
-from checkout.priced_items import option_price, priced_cart_items
-from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, Totals, calculate
 from core.errors import FieldPath
 from customers.models import Country, Customer
-from discounts.selectors import discounts_for_cart
 from payments.exceptions import InvalidPaymentMethod
 from payments.models import PaymentMethod
 from payments.rules import payment_requests_check
+from pricing import Totals
 from shipping.exceptions import InsufficientStock
 from shipping.models import ShipmentMethod
 from shipping.selectors import availability_of, stock_locations_serving, variant_availability
@@ -74,7 +74,7 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
                                  field=("billing_address",))
     shipments = _shipments(cart, items, data, shopper_customer, countries, currency)
     rates = _tax_rates(items, shipments)
-    totals, voucher_codes = _price(cart, items, shipments, rates, currency)
+    totals, voucher_codes = _price(cart, items, shipments, rates)
     has_gift_card = any(i.variant.product.is_gift_card for i in items)
     payment_method = None
     if totals.grand_total > 0:
@@ -102,7 +102,7 @@ def _cart_items(cart: Cart, currency: str, data: CheckoutData, countries: dict[s
         if not (item.variant.is_active and item.variant.product.is_active):
             raise CheckoutDataInvalid(f"{item.variant.sku} is no longer sold; remove it from the cart.",
                                       meta={"sku": item.variant.sku})
-        if item.unit_price_here is None or any(option_price(o, cart.price_mode) is None for o in item.options_here):
+        if not is_priced(item, cart.price_mode):
             raise CurrencyMismatch(f"{item.variant.sku} has no price in {currency}.",
                                    meta={"sku": item.variant.sku, "currency": currency})
     return items
@@ -216,31 +216,13 @@ def _tax_rates(items, shipments) -> TaxRates:
                          | {s.method.tax_set_id for s in shipments})
 
 
-def _price(cart, items, shipments, rates, currency) -> tuple[Totals, list[str]]:
-    country_of = {sku: s.address.country_id for s in shipments for sku in s.skus}
-    inputs = [
-        ItemInput(
-            key=i.variant.sku, quantity=i.quantity, unit_price=i.unit_price_here,
-            tax_rate=rates.rate(i.variant.product.tax_set_id, country_of[i.variant.sku]),
-            unit_option_price=sum(option_price(o, cart.price_mode) for o in i.options_here),
-            discountable=not i.variant.product.is_gift_card,
-        )
-        for i in items
-    ]
-    expenses = []
-    for n, shipment in enumerate(shipments):
+def _price(cart, items, shipments, rates) -> tuple[Totals, list[str]]:
+    for shipment in shipments:
         shipment.tax_rate = rates.rate(shipment.method.tax_set_id, shipment.address.country_id)
-        expenses.append(ExpenseInput(key=f"shipment-{n}", name=shipment.method.name, unit_price=shipment.cost,
-                                     tax_rate=shipment.tax_rate, method_key=shipment.method.key))
-    # A cart read with ``has_vouchers`` (placement does) skips the query when it has none.
-    codes = [v.code for v in cart.vouchers.all()] if getattr(cart, "has_vouchers", True) else []
-    subtotal = sum((i.unit_price + i.unit_option_price) * i.quantity for i in inputs)
-    discounts = discounts_for_cart(store=cart.store, currency=currency, price_mode=cart.price_mode,
-                                   subtotal=subtotal, voucher_codes=codes,
-                                   shipment_methods={s.method.pk: s.method.key for s in shipments})
-    totals = calculate(price_mode=cart.price_mode, items=inputs, expenses=expenses,
-                       discounts=[DiscountInput(**asdict(d)) for d in discounts])
-    return totals, codes
+    priced = cart_price(cart=cart, items=items, tax_rates=rates, refuse_vouchers=True, shipments=[
+        ShipmentToPrice(method=s.method, cost=s.cost, country_id=s.address.country_id, skus=tuple(s.skus))
+        for s in shipments])
+    return priced.totals, list(priced.voucher_codes)
 
 
 def _locations(cart: Cart, items, data: CheckoutData):

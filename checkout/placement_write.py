@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from checkout.models import Adjustment, AdjustmentKind, Expense, LineItem, Order, OrderAddress
 from checkout.placement_plan import Plan
-from checkout.pricing import GROSS_MODE, LineTotals
+from pricing import GROSS_MODE, LineTotals
 from checkout.services import order_reference_next, order_update_states
 from customers.models import Customer
 from discounts.services import voucher_redeem

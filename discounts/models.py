@@ -18,7 +18,7 @@ from core.money import CURRENCY_CHOICES
 
 
 class CartRuleKind(models.TextChoices):
-    # The values are checkout.pricing.DiscountKind's: checkout passes them through unchanged.
+    # The values are pricing.DiscountKind's: the selectors pass them through unchanged.
     PERCENTAGE = "percentage", "Percentage off the items"
     FIXED = "fixed", "Fixed amount off the items"
     FREE_SHIPPING = "free_shipping", "Free shipping"

@@ -6,8 +6,8 @@ currency that the cart's subtotal reaches; a fixed-amount rule also needs an amo
 that currency. Automatic rules apply by themselves, voucher-only rules with a valid code.
 If any applicable rule is exclusive, only the first exclusive one applies.
 
-Checkout turns the result into its pricing inputs with ``DiscountInput(**asdict(d))``;
-this app does not import checkout (checkout depends on it, not the reverse).
+The result is the pricing pipeline's own input (``pricing.DiscountInput``): the pipeline sits
+below this app, and this app does not import checkout (checkout depends on it, not the reverse).
 """
 
 from __future__ import annotations
@@ -26,19 +26,8 @@ from core.compiled import CompiledRead
 from core.money import format_money
 from discounts.exceptions import VoucherNotApplicable, VoucherNotFound
 from discounts.models import CartRule, CartRuleAmount, CartRuleKind, CartRuleMinimum, Voucher
+from pricing import DiscountInput
 from shipping.models import ShipmentMethod
-
-
-@dataclass(frozen=True)
-class ApplicableDiscount:
-    """A discount the cart gets; the same fields as ``checkout.pricing.DiscountInput``."""
-
-    name: str
-    kind: str
-    value: Decimal | int = 0
-    description: str = ""
-    voucher_code: str | None = None
-    method_keys: frozenset[str] | None = None  # free shipping: only these methods (None: all)
 
 
 @dataclass(frozen=True)
@@ -62,7 +51,7 @@ class _Refusal:
 def discounts_for_cart(
     *, store: Store, currency: str, price_mode: str, subtotal: int, voucher_codes: list[str],
     at: datetime | None = None, shipment_methods: dict[int, str] | None = None,
-) -> list[ApplicableDiscount]:
+) -> list[DiscountInput]:
     """The discounts the cart gets, in the order checkout applies them.
 
     Raises VoucherNotFound for an unknown code and VoucherNotApplicable (meta: reason)
@@ -78,7 +67,7 @@ def discounts_for_cart(
 def discounts_and_rules_for_cart(
     *, store: Store, currency: str, price_mode: str, subtotal: int, voucher_codes: list[str],
     at: datetime | None = None, with_shipment_methods: bool = True, shipment_methods: dict[int, str] | None = None,
-) -> tuple[list[ApplicableDiscount], list[CartRule]]:
+) -> tuple[list[DiscountInput], list[CartRule]]:
     """``discounts_for_cart`` and, in the same order, the cart rule behind each discount.
 
     ``with_shipment_methods`` False: free shipping's ``method_keys`` are not read (None), for
@@ -266,13 +255,13 @@ def _voucher_refusal(voucher: Voucher, rule: CartRule, cart: _Cart) -> _Refusal 
     return _Refusal(refusal.reason, refusal.detail, {"code": voucher.code, "reason": refusal.reason, **refusal.meta})
 
 
-def _applicable(rule: CartRule, voucher_code: str | None, method_keys: frozenset[str] | None) -> ApplicableDiscount:
+def _applicable(rule: CartRule, voucher_code: str | None, method_keys: frozenset[str] | None) -> DiscountInput:
     value: Decimal | int = 0
     if rule.kind == CartRuleKind.PERCENTAGE:
         value = rule.percentage
     elif rule.kind == CartRuleKind.FIXED:
         value = rule.amount_here
-    return ApplicableDiscount(
+    return DiscountInput(
         name=rule.name, kind=rule.kind, value=value, description=rule.description,
         voucher_code=voucher_code, method_keys=method_keys,
     )

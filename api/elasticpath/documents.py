@@ -1,5 +1,6 @@
 """Elastic Path documents: carts, cart items, orders, order items, transactions, shipping groups.
 
+Carts are rendered over ``checkout.cart_pricing`` (nothing here computes money).
 Money at this boundary is Elastic Path's: ``{"amount": <minor units>, "currency", "formatted"}``
 (``includes_tax`` on unit prices). Ids: a cart is its client-chosen id, an order its uuid,
 a product the variant (``product_id``) and a cart item the line, both as UUIDs.
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from api.elasticpath.states import ep_order_status, ep_payment_status, ep_shipping_status, order_authorized_amount
 from catalog.models import PriceMode
+from checkout.cart_pricing import CartLine, PricedCart
 from core.money import format_money
 
 # Product and cart item ids are the database ids inside a fixed UUID frame, so they read as
@@ -57,58 +59,49 @@ def stamp(value) -> str | None:
 # --- carts ------------------------------------------------------------------------------------
 
 
-def _unit_prices(item, currency: str) -> tuple[int, int]:
-    """(with tax, without tax) of one unit in the cart's currency; a missing amount is taken from the other."""
-    price = next((p for p in item.variant.prices.all() if p.currency == currency), None)
-    if price is None:
-        return 0, 0
-    gross = price.gross_amount if price.gross_amount is not None else price.net_amount
-    net = price.net_amount if price.net_amount is not None else price.gross_amount
-    return gross, net
+def _amounts(unit: int, value: int, currency: str) -> dict:
+    return {"unit": money(unit, currency), "value": money(value, currency)}
 
 
-def cart_item_resource(request, cart, item) -> dict:
-    currency = cart.currency or cart.store.default_currency
-    gross, net = _unit_prices(item, currency)
+def cart_item_resource(request, priced: PricedCart, line: CartLine, listed: CartLine) -> dict:
+    """One cart item: its price before discounts (``listed``), and its share of the cart's discounts."""
+    cart, currency, item = priced.cart, priced.currency, line.item
     includes_tax = cart.price_mode == PriceMode.GROSS
-    unit = gross if includes_tax else net
-    quantity = item.quantity
     variant = item.variant
     item_id = cart_item_id(item.pk)
+    with_tax = _amounts(listed.unit_price_to_pay, listed.sum_price_to_pay, currency)
     resource = {
         "id": item_id, "type": "cart_item", "product_id": product_id(variant.pk), "name": variant.display_name,
         "description": "", "sku": variant.sku, "slug": variant.sku.lower(),
         "image": {"mime_type": "", "file_name": "", "href": variant.image_url},
-        "quantity": quantity, "manage_stock": variant.track_inventory,
-        "unit_price": {"amount": unit, "currency": currency, "includes_tax": includes_tax},
-        "value": {"amount": unit * quantity, "currency": currency, "includes_tax": includes_tax},
+        "quantity": line.quantity, "manage_stock": variant.track_inventory,
+        "unit_price": {"amount": line.unit_subtotal, "currency": currency, "includes_tax": includes_tax},
+        "value": {"amount": line.sum_subtotal, "currency": currency, "includes_tax": includes_tax},
         "links": {"product": request.build_absolute_uri(f"/v2/products/{product_id(variant.pk)}")},
         "meta": {
             "display_price": {
-                "with_tax": {"unit": money(gross, currency), "value": money(gross * quantity, currency)},
-                "without_tax": {"unit": money(net, currency), "value": money(net * quantity, currency)},
-                "tax": {"unit": money(gross - net, currency), "value": money((gross - net) * quantity, currency)},
-                "discount": {"unit": money(0, currency), "value": money(0, currency)},
-                "without_discount": {"unit": money(gross, currency), "value": money(gross * quantity, currency)},
+                "with_tax": with_tax,
+                "without_tax": _amounts(listed.unit_price_to_pay_without_tax, listed.sum_price_to_pay_without_tax,
+                                        currency),
+                "tax": _amounts(listed.unit_tax, listed.sum_tax, currency),
+                "discount": _amounts(-line.unit_discount, -line.sum_discount, currency),
+                "without_discount": with_tax,
             },
             "timestamps": {"created_at": stamp(item.created_at), "updated_at": stamp(item.updated_at)},
         },
     }
-    if getattr(item, "shipping_group_id", None):
+    if item.shipping_group_id:
         resource["shipping_group_id"] = str(item.shipping_group.uuid)
     return resource
 
 
-def cart_display_price(cart, items) -> dict:
-    currency = cart.currency or cart.store.default_currency
-    gross = net = 0
-    for item in items:
-        unit_gross, unit_net = _unit_prices(item, currency)
-        gross += unit_gross * item.quantity
-        net += unit_net * item.quantity
+def cart_display_price(priced: PricedCart) -> dict:
+    """What the cart comes to, with the discounts its checkout applies (``checkout.cart_pricing``)."""
+    currency = priced.currency
     return {
-        "with_tax": money(gross, currency), "without_tax": money(net, currency), "tax": money(gross - net, currency),
-        "discount": money(0, currency), "without_discount": money(gross, currency),
+        "with_tax": money(priced.grand_total, currency), "without_tax": money(priced.net_total, currency),
+        "tax": money(priced.tax_total, currency), "discount": money(-priced.discount_total, currency),
+        "without_discount": money(priced.total_without_discount, currency),
     }
 
 
@@ -117,22 +110,25 @@ def cart_timestamps(cart) -> dict:
             "expires_at": stamp(cart.expires_at())}
 
 
-def cart_resource(request, cart, items) -> dict:
-    relationships = {"items": {"data": [{"type": "cart_item", "id": cart_item_id(i.pk)} for i in items] or None}}
+def cart_resource(request, priced: PricedCart) -> dict:
+    cart = priced.cart
+    relationships = {"items": {"data": [{"type": "cart_item", "id": cart_item_id(line.item.pk)}
+                                        for line in priced.lines] or None}}
     if cart.customer_id:
         relationships["customers"] = {"data": [{"type": "customer", "id": cart.customer.reference}]}
     return {
         "id": cart.reference, "type": "cart", "name": cart.name or "Cart", "description": "",
         "links": {"self": request.build_absolute_uri(f"/v2/carts/{cart.reference}")},
-        "meta": {"display_price": cart_display_price(cart, items), "timestamps": cart_timestamps(cart)},
+        "meta": {"display_price": cart_display_price(priced), "timestamps": cart_timestamps(cart)},
         "relationships": relationships,
     }
 
 
-def cart_items_document(request, cart, items) -> dict:
+def cart_items_document(request, priced: PricedCart) -> dict:
     return {
-        "data": [cart_item_resource(request, cart, item) for item in items],
-        "meta": {"display_price": cart_display_price(cart, items), "timestamps": cart_timestamps(cart)},
+        "data": [cart_item_resource(request, priced, line, listed) for line, listed in zip(priced.lines,
+                                                                                            priced.list_lines)],
+        "meta": {"display_price": cart_display_price(priced), "timestamps": cart_timestamps(priced.cart)},
     }
 
 

@@ -26,6 +26,7 @@ from carts.shipping_groups import (
 )
 from catalog.models import Variant
 from checkout.cart_claims import cart_ensure_unclaimed
+from checkout.cart_pricing import cart_price_as_grouped
 from checkout.order_payments import order_payment_transact, order_transaction_capture, order_transaction_refund
 from checkout.order_reads import order_placed_get, order_visible, orders_visible
 from checkout.order_updates import order_update_addresses, order_update_references
@@ -52,13 +53,12 @@ class EPView(APIView):
                 exc.meta = {"id": doc.product_id(variant_id), **exc.meta}
 
 
-def _items(cart):
-    return list(CartItem.objects.filter(cart=cart).select_related("variant__product", "shipping_group")
-                .prefetch_related("variant__prices").order_by("pk"))
-
-
 def _cart_body(request, cart) -> dict:
-    return {"data": doc.cart_resource(request, cart, _items(cart))}
+    return {"data": doc.cart_resource(request, cart_price_as_grouped(cart=cart))}
+
+
+def _items_body(request, cart) -> dict:
+    return doc.cart_items_document(request, cart_price_as_grouped(cart=cart))
 
 
 def _variant_sku(item_input) -> str:
@@ -119,14 +119,14 @@ class CartView(EPView):
 class CartItemsView(EPView):
     def get(self, request, cart_id):
         cart = ep_cart(request, ep_caller(request), cart_id, create=True, change=False)
-        return Response(doc.cart_items_document(request, cart, _items(cart)))
+        return Response(_items_body(request, cart))
 
     def post(self, request, cart_id):
         given = cart_item_input(request)
         cart = ep_cart(request, ep_caller(request), cart_id, create=True)
         cart_ensure_unclaimed(cart=cart)
         item = cart_add_item(cart=cart, sku=_variant_sku(given), quantity=given.quantity)
-        return Response(doc.cart_items_document(request, item.cart, _items(item.cart)), status=201)
+        return Response(_items_body(request, item.cart), status=201)
 
     def put(self, request, cart_id):
         """Several items at once: ``{"data": [{"id": <cart item id>, "quantity": n}, …]}``."""
@@ -139,7 +139,7 @@ class CartItemsView(EPView):
                     quantity(d, field=f"data.{n}.quantity")) for n, d in enumerate(data)]
         for item, wanted in changes:
             cart_set_quantity(cart=cart, sku=item.variant.sku, quantity=wanted)
-        return Response(doc.cart_items_document(request, cart, _items(cart)))
+        return Response(_items_body(request, cart))
 
     def delete(self, request, cart_id):
         cart = ep_cart(request, ep_caller(request), cart_id)
@@ -158,13 +158,13 @@ class CartItemView(EPView):
             cart_item_ship_with(cart=cart, item_id=item.pk, group_id=text(data, "shipping_group_id") or None)
         if "quantity" in data:
             cart_set_quantity(cart=cart, sku=item.variant.sku, quantity=quantity(data))
-        return Response(doc.cart_items_document(request, cart, _items(cart)))
+        return Response(_items_body(request, cart))
 
     def delete(self, request, cart_id, item_id):
         cart = ep_cart(request, ep_caller(request), cart_id)
         cart_ensure_unclaimed(cart=cart)
         cart_remove_item(cart=cart, sku=_item_in(cart, item_id).variant.sku)
-        return Response(doc.cart_items_document(request, cart, _items(cart)))
+        return Response(_items_body(request, cart))
 
 
 class CartCustomersView(EPView):

@@ -1,6 +1,6 @@
 """Carts in the Glue dialect: ``carts`` and ``guest-carts`` with their ``items``/``guest-cart-items``.
 
-Rendering over a cart priced by ``checkout.cart_totals`` (nothing here queries or computes
+Rendering over a cart priced by ``checkout.cart_pricing`` (nothing here queries or computes
 money), and reading the request documents of the cart endpoints (shape only: the
 services decide what is allowed). The shapes are Spryker's cart samples: a cart's id is
 its uuid, an item's id and group key are its sku.
@@ -16,7 +16,7 @@ from django.conf import settings
 from api.glue.cart_errors import GlueStoreInvalid, GlueValidationFailed
 from api.glue.documents import resource
 from api.glue.requests import glue_attributes, requested_includes
-from checkout.cart_totals import CartLine, PricedCart
+from checkout.cart_pricing import CartLine, PricedCart
 
 ITEM_INCLUDES = {"items", "cart-items", "guest-cart-items"}
 INCLUDABLE = ITEM_INCLUDES | {"vouchers", "cart-rules"}

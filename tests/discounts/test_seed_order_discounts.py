@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from checkout.pricing import GROSS_MODE, DiscountInput, ExpenseInput, ItemInput, calculate
+from pricing import GROSS_MODE, DiscountInput, ExpenseInput, ItemInput, calculate
 from discounts.models import CartRuleKind
 from tests.discounts.rows import STANDARD, discounts, make_rule, make_voucher
 

@@ -37,7 +37,7 @@ from carts.services import (
 )
 from catalog.selectors import store_by_code
 from checkout.cart_editing import editable_cart_locked, guest_cart_add_item
-from checkout.cart_totals import cart_totals
+from checkout.cart_pricing import cart_price
 
 
 class CartEndpoint(GlueView):
@@ -63,7 +63,7 @@ class CartEndpoint(GlueView):
 
     def render(self, request, cart: Cart, *, status: int = 200, with_items: bool = False) -> Response:
         includes = self.includes | ({"items"} if with_items else set())
-        return Response(cart_document(request, cart_totals(cart=cart), guest=self.guest, includes=includes),
+        return Response(cart_document(request, cart_price(cart=cart), guest=self.guest, includes=includes),
                         status=status)
 
 
@@ -74,7 +74,7 @@ class CartsView(CartEndpoint):
     """GET /carts, POST /carts (a customer's); GET /guest-carts (a guest's)."""
 
     def get(self, request):
-        carts = [cart_totals(cart=cart) for cart in carts_for(**self.owner(request))]
+        carts = [cart_price(cart=cart) for cart in carts_for(**self.owner(request))]
         return Response(carts_document(request, carts, guest=self.guest, includes=self.includes))
 
     def post(self, request):

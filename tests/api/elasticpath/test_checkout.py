@@ -246,3 +246,35 @@ def test_parallel_retries_with_one_idempotency_key_make_one_order():
     assert ok and {b["data"]["id"] for b in ok} == {str(orders.get().uuid)}
     # The others were told to retry (409, checkout in progress), never given a second order.
     assert all(status in (200, 409) for status, _ in results)
+
+
+def _shown(document: dict) -> dict:
+    price = document["meta"]["display_price"]
+    return {name: price[name]["amount"] for name in ("with_tax", "without_tax", "tax", "discount", "without_discount")}
+
+
+def test_a_cart_shows_the_promotions_its_checkout_applies_and_the_order_matches_it(shop, ep):
+    # The phone (393.53) in a shipping group by Standard to Berlin: 10 % off above 100 EUR, and
+    # Standard (4.90) is free above 50 EUR. The order made from the cart charges what it showed.
+    item_id = add_item(ep, "promo", "066_23294028", 1).json()["data"][0]["id"]
+    group = ep.post("/v2/carts/promo/shipping-groups", {"data": {
+        "type": "shipping_group", "shipping_type": "Standard", "address": {**BERLIN, "phone_number": ""}}})
+    assert group.status_code == 201, group.json()
+    ep.put(f"/v2/carts/promo/items/{item_id}",
+           {"data": {"type": "cart_item", "shipping_group_id": group.json()["data"]["id"]}})
+
+    cart = ep.get("/v2/carts/promo").json()["data"]
+    order = guest_checkout(ep, "promo").json()["data"]
+
+    assert _shown(cart)["discount"] == -(3935 + 490)
+    assert _shown(cart)["with_tax"] == 35418
+    assert _shown(cart) == _shown(order)
+
+
+def test_a_cart_without_shipping_shows_its_item_promotions(shop, ep):
+    items = add_item(ep, "promo-items", "066_23294028", 1).json()
+    order = guest_checkout(ep, "promo-items").json()["data"]
+
+    assert _shown(items)["discount"] == -3935  # 10 % off above 100 EUR; no shipment yet
+    assert items["data"][0]["meta"]["display_price"]["discount"]["value"]["amount"] == -3935
+    assert _shown(items)["with_tax"] == _shown(order)["with_tax"] == 35418  # Standard is free above 50 EUR

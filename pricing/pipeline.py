@@ -14,7 +14,7 @@ away from zero) and spread back by largest remainder. Every sum of parts therefo
 equals its total, and the result does not depend on the order of the lines.
 This reproduces the seed documents' orders (DE--3: tax 9880; DE--10: 6283 + 94).
 
-Pure functions, no database: the checkout services feed it and store its output.
+Pure functions, no database: ``checkout.cart_pricing`` feeds it a cart; placement stores its output.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checkout.pricing import (
+from pricing import (
     GROSS_MODE, NET_MODE, DiscountInput, DiscountKind, ExpenseInput, ItemInput, calculate,
 )
 
