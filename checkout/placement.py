@@ -1,6 +1,7 @@
 """Placing an order from a cart: one service for every API dialect.
 
-    order_place(cart_uuid=…, shopper=…, data=…, idempotency_key=…, keep_cart=…)
+    order_place(cart_uuid=…, shopper=…, data=…, idempotency_key=…, keep_cart=…,
+                awaiting_payment=…, assign_to=…)
 
 It reads top to bottom as four phases (Saleor's and Oscar's lessons):
   1. replay   — a retried key, or the same request for a cart that already became an order,
@@ -10,8 +11,9 @@ It reads top to bottom as four phases (Saleor's and Oscar's lessons):
   3. pay      — the provider call, outside any transaction, journaled as a PaymentAttempt;
   4. finalize — one transaction: the order, its lines, shipments, expenses, discounts,
                 stock held with row locks in a fixed order, the payment, the state machine,
-                the reference, and the cart deleted (Glue) or kept (Elastic Path); the
-                transitions' history rows are written together at its end.
+                the reference, the cart given to ``assign_to``, and the cart deleted (Glue)
+                or kept (Elastic Path); the transitions' history rows are written together
+                at its end.
 A failure in 4 voids the authorisation from 3; a failure anywhere leaves no order, no
 held stock and no payment, and releases the claim so the client may retry.
 """
@@ -27,7 +29,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from carts.models import Cart, CartVoucher
-from carts.selectors import owned_carts, owner_filter, owner_key
+from carts.selectors import cart_mark_locked, owned_carts, owner_filter, owner_key
+from carts.services import cart_assign_customer
 from checkout.cart_disposal import cart_dispose
 from checkout.exceptions import CartNotFound, CheckoutInProgress, CustomerIdentificationMissing, OrderCannotBePlaced
 from checkout.inputs import CheckoutData
@@ -78,7 +81,15 @@ class PlacementRequest:
     data: CheckoutData
     key: str | None
     keep_cart: bool
+    awaiting_payment: bool = False
+    assign_to: Customer | None = None
     token: str = field(default_factory=lambda: secrets.token_hex(16))
+
+    @property
+    def buyer(self) -> Shopper:
+        """Whom the order is for: ``assign_to`` when the cart goes to them, else the cart's owner. Their
+        Idempotency-Keys answer for it: a retry finds the cart theirs by then."""
+        return Shopper(customer=self.assign_to) if self.assign_to is not None else self.shopper
 
     @cached_property
     def fingerprint(self) -> str:
@@ -100,13 +111,19 @@ class PlacementResult:
 
 
 def order_place(*, cart_uuid, shopper: Shopper, data: CheckoutData, idempotency_key: str | None = None,
-                keep_cart: bool = False) -> PlacementResult:
+                keep_cart: bool = False, awaiting_payment: bool = False, assign_to: Customer | None = None
+                ) -> PlacementResult:
+    """``shopper``: the cart's owner. ``awaiting_payment``: the order waits to be paid with the shop's
+    manual method (``data.payments`` is not read). ``assign_to``: the registered customer the order is
+    for, whom the cart becomes (an anonymous cart, or theirs already) with the order, never before."""
     if shopper.customer is None and not shopper.anonymous_id:
         raise CustomerIdentificationMissing()
     request = PlacementRequest(cart_uuid=cart_uuid, shopper=shopper, data=data,
-                               key=idempotency_key_clean(idempotency_key), keep_cart=keep_cart)
+                               key=idempotency_key_clean(idempotency_key), keep_cart=keep_cart,
+                               awaiting_payment=awaiting_payment, assign_to=assign_to)
+    scope = request.buyer.scope
     if request.key:
-        first = idempotency_begin(scope=shopper.scope, operation=PLACE_ORDER, key=request.key,
+        first = idempotency_begin(scope=scope, operation=PLACE_ORDER, key=request.key,
                                   fingerprint=request.fingerprint, token=request.token)
         if first is not None:
             return PlacementResult(order=first.order, redirect_url=first.result.get("redirect_url", ""), replayed=True)
@@ -114,7 +131,7 @@ def order_place(*, cart_uuid, shopper: Shopper, data: CheckoutData, idempotency_
         return _place(request)
     except Exception:
         if request.key:
-            idempotency_forget(scope=shopper.scope, operation=PLACE_ORDER, key=request.key, token=request.token)
+            idempotency_forget(scope=scope, operation=PLACE_ORDER, key=request.key, token=request.token)
         raise
 
 
@@ -146,12 +163,12 @@ def _order_already_placed(request: PlacementRequest) -> PlacementResult | None:
     if cart_uuid is None:
         return None
     order = Order.objects.filter(cart_uuid=cart_uuid, checkout_fingerprint=request.fingerprint,
-                                 **request.shopper.owns_orders()).first()
+                                 **request.buyer.owns_orders()).first()
     if order is None:
         return None
     result = PlacementResult(order=order, replayed=True, redirect_url=_pending_redirect(order))
     if request.key:
-        idempotency_complete(scope=request.shopper.scope, operation=PLACE_ORDER, key=request.key,
+        idempotency_complete(scope=request.buyer.scope, operation=PLACE_ORDER, key=request.key,
                              token=request.token, order=order, result={"redirect_url": result.redirect_url})
     return result
 
@@ -177,7 +194,10 @@ def _prepare(request: PlacementRequest) -> Plan:
         raise CheckoutInProgress()
     try:
         cart = _cart(request.cart_uuid, request.shopper, lock=False)
-        return plan_checkout(cart=cart, shopper_customer=request.shopper.customer, data=request.data)
+        if request.assign_to is not None and cart.customer_id not in (None, request.assign_to.pk):
+            raise CartNotFound(meta={"id": cart.reference or str(cart.uuid)})
+        return plan_checkout(cart=cart, shopper_customer=request.buyer.customer, data=request.data,
+                             awaiting_payment=request.awaiting_payment)
     except BaseException:
         CheckoutClaim.objects.filter(cart_uuid=cart_uuid, token=request.token).delete()
         raise
@@ -239,8 +259,9 @@ def _pay(plan: Plan, request: PlacementRequest) -> tuple[PaymentAttempt | None, 
     amount = plan.totals.grand_total
     attempt = payment_attempt_start(method=plan.payment_method, amount=amount, currency=plan.currency,
                                     idempotency_key=request.key or "", cart_uuid=plan.cart.uuid)
+    given = request.data.payments[0] if request.data.payments else {}  # none for an order awaiting payment
     payment = PaymentRequest(method=plan.payment_method, amount=amount, currency=plan.currency,
-                             reference=str(attempt.uuid), data=request.data.payments[0])
+                             reference=str(attempt.uuid), data=given)
     return attempt, payment_attempt_authorize(attempt=attempt, request=payment)
 
 
@@ -258,14 +279,16 @@ def _finalize(plan: Plan, attempt, authorization, request: PlacementRequest) -> 
         # a write that raced past the claim shows here.
         if cart.updated_at != plan.cart.updated_at:
             raise OrderCannotBePlaced("The cart changed while it was being checked out; review it and try again.")
+        if request.assign_to is not None:
+            cart = cart_assign_customer(cart=cart_mark_locked(cart), customer=request.assign_to)
         if not request.keep_cart:
             # Early, so that the store's reference counter (taken near the end) is held briefly;
             # a failure below rolls the deletion back with everything else.
             cart_dispose(cart=cart)
-        order = order_write(plan=plan, attempt=attempt, authorization=authorization, shopper=shopper,
+        order = order_write(plan=plan, attempt=attempt, authorization=authorization, shopper=request.buyer,
                             fingerprint=request.fingerprint)
         result = PlacementResult(order=order, redirect_url=authorization.redirect_url if authorization else "")
         if key:
-            idempotency_complete(scope=shopper.scope, operation=PLACE_ORDER, key=key, token=request.token,
+            idempotency_complete(scope=request.buyer.scope, operation=PLACE_ORDER, key=key, token=request.token,
                                  order=order, result={"redirect_url": result.redirect_url})
     return result

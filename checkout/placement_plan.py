@@ -18,7 +18,7 @@ from carts.models import Cart, CartItem
 from catalog.selectors import TaxRates, tax_rates_for
 from checkout.addressing import countries_for, order_address_from
 from checkout.cart_pricing import ShipmentToPrice, cart_price, is_priced
-from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismatch
+from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismatch, OrderCannotBePlaced
 from checkout.inputs import CheckoutData, RentalInput
 from checkout.models import OrderAddress
 from checkout.priced_items import priced_cart_items
@@ -28,6 +28,7 @@ from customers.models import Country, Customer
 from payments.exceptions import InvalidPaymentMethod
 from payments.models import PaymentMethod
 from payments.rules import payment_requests_check
+from payments.selectors import manual_payment_method
 from pricing import Totals
 from shipping.exceptions import InsufficientStock
 from shipping.models import ShipmentMethod
@@ -63,7 +64,10 @@ class Plan:
     data: CheckoutData
 
 
-def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: CheckoutData) -> Plan:
+def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: CheckoutData,
+                  awaiting_payment: bool = False) -> Plan:
+    """``awaiting_payment``: the order waits to be paid with the shop's manual method (``data.payments``
+    is not read)."""
     currency = cart.currency or cart.store.default_currency
     countries = countries_for([data.billing_address, *(s.address for s in data.shipments)])
     items = _cart_items(cart, currency, data, countries)
@@ -72,12 +76,15 @@ def plan_checkout(*, cart: Cart, shopper_customer: Customer | None, data: Checko
         raise CheckoutDataInvalid("A billing address is required.", field=("billing_address",))
     billing = order_address_from(given=data.billing_address, customer=shopper_customer, countries=countries,
                                  field=("billing_address",))
+    manual = _manual_method(billing.country) if awaiting_payment else None
     shipments = _shipments(cart, items, data, shopper_customer, countries, currency)
     rates = _tax_rates(items, shipments)
     totals, voucher_codes = _price(cart, items, shipments, rates)
     has_gift_card = any(i.variant.product.is_gift_card for i in items)
     payment_method = None
-    if totals.grand_total > 0:
+    if totals.grand_total > 0 and awaiting_payment:
+        payment_method = manual
+    elif totals.grand_total > 0:
         payment_method = payment_requests_check(payments=list(data.payments), has_gift_card=has_gift_card)
         _check_payment_country(payment_method, billing.country)
     location_ids = _locations(cart, items, data)
@@ -106,6 +113,13 @@ def _cart_items(cart: Cart, currency: str, data: CheckoutData, countries: dict[s
             raise CurrencyMismatch(f"{item.variant.sku} has no price in {currency}.",
                                    meta={"sku": item.variant.sku, "currency": currency})
     return items
+
+
+def _manual_method(country: Country) -> PaymentMethod:
+    method = manual_payment_method(country_id=country.pk)
+    if method is None:
+        raise OrderCannotBePlaced("The shop has no manual payment method to take orders awaiting payment with.")
+    return method
 
 
 def _check_payment_country(method: PaymentMethod, country: Country) -> None:

@@ -139,3 +139,36 @@ class CustomerFieldInvalid(DomainError):
     code = "901"
     status = 422
     default_detail = "This field is not valid."
+
+
+# --- who may place an order for whom (customers.selectors) --------------------------------------
+
+
+class CustomerSignInRequired(DomainError):
+    code = "customer_sign_in_required"
+    status = 401
+    default_detail = "Placing an order for a customer needs that customer's sign-in."
+
+
+class CustomerSignInMismatch(DomainError):
+    code = "customer_sign_in_mismatch"
+    status = 401
+    default_detail = "The sign-in belongs to another customer."
+
+
+class AccountMemberSignInRequired(DomainError):
+    code = "account_member_sign_in_required"
+    status = 401
+    default_detail = "Placing an order for an account needs staff or the account member's sign-in."
+
+
+class AccountMemberSignInMismatch(DomainError):
+    code = "account_member_sign_in_mismatch"
+    status = 401
+    default_detail = "The sign-in does not belong to this account member."
+
+
+class AccountMemberNotFound(DomainError):
+    code = "account_member_not_found"
+    status = 404
+    default_detail = "Account member not found."

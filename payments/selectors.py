@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch
 
 from payments.exceptions import InvalidPaymentMethod
-from payments.models import Payment, PaymentMethod, PaymentProvider
+from payments.models import Payment, PaymentMethod, PaymentPlugin, PaymentProvider
 
 
 def payment_method_resolve(*, provider_name: str, method_name: str) -> PaymentMethod:
@@ -28,6 +28,17 @@ def payment_method_resolve(*, provider_name: str, method_name: str) -> PaymentMe
     if method is None:
         raise InvalidPaymentMethod(method=method_name, provider=provider_name)
     return method
+
+
+def manual_payment_method(*, country_id: int | None) -> PaymentMethod | None:
+    """The shop's first active manual (offline) method offered for billing addresses in the country
+    (as /checkout-data lists the methods: by provider name, then position); None: it has none."""
+    countries = PaymentMethod.countries.through.objects.filter(paymentmethod_id=OuterRef("pk"))
+    return (
+        PaymentMethod.objects.filter(is_active=True, provider__is_active=True, plugin=PaymentPlugin.MANUAL)
+        .filter(~Exists(countries) | Exists(countries.filter(country_id=country_id)))
+        .select_related("provider").order_by("provider__name", "position", "pk").first()
+    )
 
 
 def payment_providers_list() -> list[PaymentProvider]:

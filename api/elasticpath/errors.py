@@ -48,6 +48,17 @@ EP_TITLE = {
     "address_not_owned": "Failed Validation",
     "idempotency_conflict": "Idempotency-Key reused",
     "checkout_in_progress": "Checkout in progress",
+    "402": "Customer not found",
+    "account_member_not_found": "Account member not found",
+}
+# Domain errors Elastic Path words in its own terms (its tokens).
+EP_DETAIL = {
+    "customer_sign_in_required": "Checking out with a customer id needs that customer's token "
+                                 "(X-Moltin-Customer-Token).",
+    "customer_sign_in_mismatch": "The customer token does not belong to this customer.",
+    "account_member_sign_in_required": "An account checkout needs a client-credentials token or an "
+                                       "EP-Account-Management-Authentication-Token.",
+    "account_member_sign_in_mismatch": "The account management token does not belong to this account member.",
 }
 
 
@@ -112,7 +123,7 @@ def domain_error_object(exc: DomainError) -> tuple[dict, int]:
             meta.setdefault("source", ep_pointer(exc.given_pointer))
         elif exc.field:
             meta.setdefault("source", ep_field(exc.field))
-    return error_object(status, title, exc.detail, meta), status
+    return error_object(status, title, EP_DETAIL.get(exc.code, exc.detail), meta), status
 
 
 def ep_pointer(pointer: str) -> str:

@@ -38,7 +38,6 @@ from carts.exceptions import CartNotFound
 from carts.models import Cart
 from carts.services import cart_get_or_create_by_reference
 from catalog.models import Store
-from checkout.placement import Shopper
 from core.money import CURRENCIES
 from core.staff_rights import StaffAct, staff_require
 from customers.models import Customer
@@ -181,9 +180,3 @@ def ep_cart(request, caller: Caller, cart_id: str, *, create: bool = False, chan
         raise CartNotFound(f"There is no cart {cart_id!r}.", meta={"id": cart_id})
     return cart
 
-
-def cart_shopper(cart: Cart) -> Shopper:
-    """The engine's shopper who owns ``cart``: its customer, or the guest of an anonymous cart."""
-    if cart.customer_id is not None:
-        return Shopper(customer=cart.customer)
-    return Shopper(anonymous_id=cart.anonymous_id)
