@@ -21,6 +21,7 @@ from checkout.exceptions import CartIsEmpty, CheckoutDataInvalid, CurrencyMismat
 from checkout.inputs import CheckoutData, RentalInput
 from checkout.models import OrderAddress
 from checkout.shipment_methods import delivers_to, shipment_methods_for
+from checkout.stock_sources import order_stock_locations
 from checkout.priced_items import option_price, priced_cart_items
 from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, Totals, calculate
 from customers.models import Country, Customer
@@ -30,7 +31,7 @@ from payments.models import PaymentMethod
 from payments.rules import payment_requests_check
 from shipping.exceptions import InsufficientStock
 from shipping.models import ShipmentMethod
-from shipping.selectors import availability_of, stock_locations_serving, variant_availability
+from shipping.selectors import availability_of, variant_availability
 
 
 @dataclass
@@ -248,7 +249,7 @@ def _locations(cart: Cart, items, data: CheckoutData):
     if rentable and data.rental is None:
         raise CheckoutDataInvalid(f"{rentable[0]} is rented: give the rental dates.",
                                   pointer=data.pointer("rental", "/data/attributes/rental_start_date"))
-    return stock_locations_serving(store=cart.store, zipcode=data.rental.zipcode if data.rental else "")
+    return order_stock_locations(store=cart.store, zipcode=data.rental.zipcode if data.rental else "")
 
 
 def _check_stock(items, location_ids, rental: RentalInput | None) -> None:

@@ -56,9 +56,34 @@ SPREE_FIELDS = {
 }
 
 
+# Whole paths (list positions left out) Spree names otherwise.
+SPREE_PATHS = {
+    ("rental", "starts_at"): "rental_start_date", ("rental", "ends_at"): "rental_end_date",
+    ("rental", "zipcode"): "zipcode", ("payment", "existing_card_id"): "existing_card",
+    ("payment", "source"): "payment_source", ("payments", "method_id"): "payments.payment_method_id",
+    ("shipments", "rate_id"): "shipments.selected_shipping_rate_id",
+}
+# Spree's (Rails') words for what the step rules find missing, by code (checkout.flow).
+SPREE_MESSAGES = {
+    "email_missing": "can't be blank", "address_missing": "can't be blank",
+    "card_missing": "The card is missing: send it as payment_source.",
+}
+
+
 def spree_field(field: FieldPath) -> str:
     """``("billing_address", "zip_code")`` → ``bill_address.zipcode``; ``base`` for no field."""
-    return ".".join(SPREE_FIELDS.get(part, part) for part in field if not isinstance(part, int)) or "base"
+    names = tuple(part for part in field if not isinstance(part, int))
+    if names in SPREE_PATHS:
+        return SPREE_PATHS[names]
+    return ".".join(SPREE_FIELDS.get(part, part) for part in names) or "base"
+
+
+def step_errors(exc: StepNotReady) -> dict[str, list[str]]:
+    """Spree's ``errors`` of a step not taken: each unmet requirement under its field, in Spree's words."""
+    errors: dict[str, list[str]] = {}
+    for unmet in exc.unmet:
+        errors.setdefault(error_key(unmet), []).append(SPREE_MESSAGES.get(unmet.code, unmet.detail))
+    return errors
 
 
 def error_key(exc: DomainError) -> str:
@@ -96,6 +121,6 @@ def _domain(exc: DomainError, failure_message: str) -> Response:
     if exc.status == 404:
         return spree_response(404, NOT_FOUND)
     if isinstance(exc, StepNotReady):
-        return spree_response(422, COULD_NOT_TRANSITION, exc.meta.get("errors") or {"base": [exc.detail]})
+        return spree_response(422, COULD_NOT_TRANSITION, step_errors(exc))
     status = exc.status if exc.status == 400 or exc.code in RETRY_LATER else 422
     return spree_response(status, failure_message, {error_key(exc): [exc.detail]})

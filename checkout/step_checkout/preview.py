@@ -21,9 +21,8 @@ from checkout.models import CheckoutDraft
 from checkout.options import ShipmentMethodOption, checkout_options
 from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, LineTotals, Totals, calculate
 from discounts.selectors import discounts_for_cart
+from checkout.stock_sources import order_stock_locations, ships_from
 from shipping.exceptions import ZipcodeNotServiceable
-from shipping.models import StockLocation
-from shipping.selectors import stock_location_ids_for
 
 
 @dataclass
@@ -93,7 +92,7 @@ def draft_preview(draft: CheckoutDraft, *, with_rates: bool = True) -> DraftPrev
                                   for d in discounts])
     return DraftPreview(draft=draft, currency=currency, price_mode=price_mode, items=items,
                         lines={line.key: line for line in totals.items}, totals=totals, rates=rates,
-                        selected_rate=selected, stock_location_name=_location_name(draft) if rates else "")
+                        selected_rate=selected, stock_location_name=_location_name(draft, items) if rates else "")
 
 
 def _unit_price(item: CartItem, price_mode: str) -> int:
@@ -101,11 +100,11 @@ def _unit_price(item: CartItem, price_mode: str) -> int:
     return (prices[0].amount_for(price_mode) or 0) if prices else 0
 
 
-def _location_name(draft: CheckoutDraft) -> str:
-    """The stock location that would serve the draft: the zipcode's for a rental, else the store's first."""
+def _location_name(draft: CheckoutDraft, items: list[CartItem]) -> str:
+    """The stock location the draft ships from, picked as placement picks it (checkout.stock_sources)."""
     try:
-        ids = stock_location_ids_for(store=draft.store, zipcode=draft.zipcode if draft.rental_start_date else "")
+        ids = order_stock_locations(store=draft.store, zipcode=draft.zipcode)
     except ZipcodeNotServiceable:  # reported by the step rules, not here
         return ""
-    location = StockLocation.objects.filter(pk__in=ids[:1]).first()
+    location = ships_from(location_ids=ids, variant_ids=[i.variant_id for i in sorted(items, key=lambda i: i.variant.sku)])
     return location.name if location else ""
