@@ -194,19 +194,19 @@ def payment_unmet(draft: CheckoutDraft) -> list[DomainError]:
 
 
 def may_leave_cart(draft: CheckoutDraft) -> bool:
-    return not cart_unmet(draft)
+    return draft.loaded is not None and not cart_unmet(draft)
 
 
 def may_leave_address(draft: CheckoutDraft) -> bool:
-    return not address_unmet(draft)
+    return draft.loaded is not None and not address_unmet(draft)
 
 
 def may_leave_delivery(draft: CheckoutDraft) -> bool:
-    return not delivery_unmet(draft)
+    return draft.loaded is not None and not delivery_unmet(draft)
 
 
 def may_leave_payment(draft: CheckoutDraft) -> bool:
-    return not payment_unmet(draft)
+    return draft.loaded is not None and not payment_unmet(draft)
 
 
 def is_placed(draft: CheckoutDraft) -> bool:

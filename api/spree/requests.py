@@ -19,6 +19,7 @@ from checkout.inputs import AddressInput
 from checkout.step_checkout import UNSET, CheckoutUpdate, LineItemChange, PaymentChoice, RentalChange
 from core.errors import DomainError
 from customers.models import Country, Region
+from payments.cards import card_data_from_spree_source
 
 
 class SpreeParamsInvalid(DomainError):
@@ -196,7 +197,8 @@ def _payment(body: dict, order: dict) -> PaymentChoice | None:
         source = sources.get(str(method_id))
     elif sources is not None and not isinstance(sources, dict):
         raise SpreeParamsInvalid("payment_source must be a hash keyed by payment method id.", pointer="/payment_source")
-    return PaymentChoice(method_id=method_id, source=source,
+    card = card_data_from_spree_source(source) if isinstance(source, dict) else source
+    return PaymentChoice(method_id=method_id, source=card,
                          existing_card_id=existing if existing not in (None, "") else None)
 
 

@@ -111,7 +111,7 @@ class CheckoutDraft(ProtectedStateMixin, FSMModelMixin, models.Model):
     def complete(self):
         """The engine placed the order (``order`` is set): the draft is done."""
 
-    # --- going back when what a later step chose no longer holds (Spree's ensure_updated_shipments)
+    # --- going back when what a later step chose no longer holds: shipping and payment are chosen again
 
     @transition(field=state, source=[S.DELIVERY, S.PAYMENT, S.CONFIRM], target=S.ADDRESS, custom={"admin": False})
     def back_to_address(self):

@@ -20,8 +20,8 @@ from checkout.inputs import AddressInput, CheckoutData, ShipmentInput
 from checkout.models import CheckoutDraft
 from checkout.options import ShipmentMethodOption, checkout_options
 from checkout.pricing import DiscountInput, ExpenseInput, ItemInput, LineTotals, Totals, calculate
-from discounts.selectors import discounts_for_cart
 from checkout.stock_sources import order_stock_locations, ships_from
+from discounts.selectors import discounts_for_cart
 from shipping.exceptions import ZipcodeNotServiceable
 
 
@@ -106,5 +106,6 @@ def _location_name(draft: CheckoutDraft, items: list[CartItem]) -> str:
         ids = order_stock_locations(store=draft.store, zipcode=draft.zipcode)
     except ZipcodeNotServiceable:  # reported by the step rules, not here
         return ""
-    location = ships_from(location_ids=ids, variant_ids=[i.variant_id for i in sorted(items, key=lambda i: i.variant.sku)])
+    in_line_order = sorted(items, key=lambda i: i.variant.sku)  # placement's line items go by sku
+    location = ships_from(location_ids=ids, variant_ids=[i.variant_id for i in in_line_order])
     return location.name if location else ""

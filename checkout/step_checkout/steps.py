@@ -1,7 +1,9 @@
 """The checkout, one step at a time: cart → address → delivery → payment → confirm → complete.
 
-Each step has its rule, checked before the draft moves (a coded ``StepNotReady`` says
-what is missing, by field, and nothing changes):
+The draft moves only through its transitions (checkout.models.CheckoutDraft); each step's
+rule is written once in ``checkout.flow``, is the transition's condition and, checked
+before the draft moves, the coded requirements a ``StepNotReady`` reports (by field;
+nothing changes):
 
     cart → address       there are line items; rented items have their dates, zipcode and a free unit
     address → delivery   an e-mail, a valid billing and shipping address, a method that delivers there
@@ -11,9 +13,11 @@ what is missing, by field, and nothing changes):
     confirm → complete   the order is placed by the engine (``order_place``) with the draft's number
                          and token: stock, payment and totals are settled there
 
-``draft_next`` takes one step, ``draft_advance`` as many as the rules allow (up to confirm),
-``draft_update_checkout`` applies a step's data and takes one step plus every step whose data
-came in the same request (Spree's addresses + payment in one request: address → confirm).
+``draft_next`` takes one step, or from confirm places the order; ``draft_advance`` takes as
+many as the rules allow (up to confirm); ``draft_update_checkout`` applies a step's data and
+takes one step plus every step whose data came in the same request (addresses and payment
+in one request: address → confirm); ``draft_complete`` places the order. Each finds the draft
+by number for whoever asks (an ``Opener``) and returns a ``StepResult`` to show.
 """
 
 from __future__ import annotations
@@ -37,7 +41,6 @@ from checkout.step_checkout.preview import DraftPreview, draft_preview
 from core.errors import DomainError
 from core.staff_rights import StaffAct
 from customers.address_book import address_book_save
-from payments.cards import card_data_from_spree_source
 from payments.exceptions import InvalidPaymentMethod, PaymentDataInvalid
 from payments.models import CreditCard, PaymentMethod
 from payments.models import PaymentPlugin as PluginCode
@@ -60,7 +63,7 @@ class StepResult:
 @dataclass(frozen=True)
 class PaymentChoice:
     method_id: Any
-    source: Mapping[str, Any] | None = field(default=None, repr=False)  # Spree's payment_source entry: a card
+    source: Mapping[str, Any] | None = field(default=None, repr=False)  # the card's data (payments.cards)
     existing_card_id: Any = None
 
 
@@ -198,7 +201,7 @@ def _card(draft: CheckoutDraft, choice: PaymentChoice, method: PaymentMethod) ->
     owner = draft.customer if draft.customer is not None and not draft.customer.is_guest else None
     # The provider checks and tokenises the card; it is charged (or declined) when the order is placed.
     # Until the card plugin names its inputs by field path (issue 14, errors), it is told where the card sat.
-    return credit_card_store(method=method, customer=owner, data=card_data_from_spree_source(choice.source),
+    return credit_card_store(method=method, customer=owner, data=choice.source,
                              pointer=f"/payment_source/{choice.method_id}")
 
 

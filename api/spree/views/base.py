@@ -8,9 +8,9 @@ from rest_framework.views import APIView
 from api.parsers import JSONBodyParser
 from api.spree.documents import draft_document, order_document
 from api.spree.errors import INVALID_RESOURCE, spree_exception_handler
+from api.spree.identity import Caller
 from catalog.models import Store
 from checkout.models import CheckoutDraft, LineItem, Order
-from api.spree.identity import Caller
 from checkout.step_checkout import StepResult, draft_preview
 from payments.models import Payment
 from shipping.models import Shipment
