@@ -17,6 +17,7 @@ from checkout.models import CheckoutDraft, Order, OrderAddress
 from checkout import step_checkout
 from checkout.step_checkout import CheckoutUpdate, LineItemChange, PaymentChoice, RentalChange, draft_create, draft_preview
 from customers.models import Customer
+from payments import cards as card_keys
 from payments.exceptions import PaymentDataInvalid
 from payments.models import CreditCard, PaymentMethod
 from payments.providers.base import PaymentRequest
@@ -29,7 +30,9 @@ BETHESDA = AddressInput(first_name="John", last_name="Doe", address1="7735 Old G
                         zip_code="20814", iso2_code="US", region_code="MD", phone="3014445002")
 BERLIN = AddressInput(first_name="Ada", last_name="Guest", address1="Julie-Wolfthorn-Straße", city="Berlin",
                       zip_code="10115", iso2_code="DE")
-CARD = {"number": "4111111111111111", "month": "12", "year": "2035", "verification_value": "123", "name": "J Doe"}
+# The card as the card plugin reads it (payments.cards); each dialect turns its own request into this.
+CARD = {card_keys.NUMBER: "4111111111111111", card_keys.MONTH: "12", card_keys.YEAR: "2035",
+        card_keys.SECURITY_CODE: "123", card_keys.NAME: "J Doe", card_keys.CARD_TYPE: "visa"}
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +162,7 @@ def test_an_invalid_card_is_refused_and_nothing_is_written():
     with pytest.raises(PaymentDataInvalid) as error:
         draft_update_checkout(draft=draft, update=CheckoutUpdate(
             bill_address=BETHESDA, ship_address=BETHESDA,
-            payment=PaymentChoice(method_id=1, source={**CARD, "number": "4111111111111112"})))
+            payment=PaymentChoice(method_id=1, source={**CARD, card_keys.NUMBER: "4111111111111112"})))
     assert error.value.pointer == "/payment_source/1/cardNumber"
     assert (OrderAddress.objects.count(), CreditCard.objects.count()) == (addresses, cards)
     assert CheckoutDraft.objects.get(pk=draft.pk).state == "address"
