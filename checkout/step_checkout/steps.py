@@ -330,7 +330,8 @@ def _complete(draft: CheckoutDraft, idempotency_key: str | None) -> StepResult:
 def _placed(number: str, by: Opener, draft: CheckoutDraft | None) -> StepResult:
     """A placed draft's order, or an order placed without a draft (the caller's, else 401 / 404)."""
     if draft is not None:
-        return StepResult(draft=draft, order=draft.order)
+        # By id: a row lock that waited for the completion sees the new order_id but not the joined order.
+        return StepResult(draft=draft, order=Order.objects.get(pk=draft.order_id))
     return StepResult(draft=None, order=placed_order_get(number=number, by=by))
 
 
