@@ -91,15 +91,15 @@ class OrderPaymentNotUpdated(DomainError):
 
 
 class StepNotReady(DomainError):
-    """The order cannot take its next step yet; ``meta["errors"]`` says what is missing, by field."""
+    """The order cannot take its next step yet; ``unmet`` holds the coded requirements (checkout.flow) still
+    unmet, each naming its field."""
 
     code = "step_not_ready"
-    default_detail = "The order could not be transitioned. Please fix the errors and try again."
+    default_detail = "The order cannot take its next step yet."
 
-    def __init__(self, errors: dict[str, list[str]], *, pointer: str | None = None):
-        super().__init__(meta={"errors": errors})
-        if pointer:
-            self.pointer = pointer
+    def __init__(self, unmet: list[DomainError]):
+        super().__init__(" ".join(error.detail for error in unmet) or None)
+        self.unmet = list(unmet)
 
 
 class OrderAccessDenied(DomainError):

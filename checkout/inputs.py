@@ -53,8 +53,11 @@ class ShipmentInput:
 
 @dataclass(frozen=True)
 class RentalInput:
-    starts_at: datetime
-    ends_at: datetime
+    """Rental dates and the zipcode; the zipcode picks the stock locations of every item (checkout.stock_sources),
+    so an order with a zipcode and no rented items has it without dates."""
+
+    starts_at: datetime | None
+    ends_at: datetime | None
     zipcode: str = ""
 
 

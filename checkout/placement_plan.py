@@ -23,6 +23,7 @@ from checkout.inputs import CheckoutData, RentalInput
 from checkout.models import OrderAddress
 from checkout.priced_items import priced_cart_items
 from checkout.shipment_methods import delivers_to, shipment_methods_for
+from checkout.stock_sources import order_stock_locations
 from core.errors import FieldPath
 from customers.models import Country, Customer
 from payments.exceptions import InvalidPaymentMethod
@@ -32,7 +33,7 @@ from payments.selectors import manual_payment_method
 from pricing import Totals
 from shipping.exceptions import InsufficientStock
 from shipping.models import ShipmentMethod
-from shipping.selectors import availability_of, stock_locations_serving, variant_availability
+from shipping.selectors import availability_of, variant_availability
 
 
 @dataclass
@@ -244,7 +245,7 @@ def _locations(cart: Cart, items, data: CheckoutData):
     if rentable and data.rental is None:
         raise CheckoutDataInvalid(f"{rentable[0]} is rented: give the rental dates.",
                                   field=("rental", "starts_at"))
-    return stock_locations_serving(store=cart.store, zipcode=data.rental.zipcode if data.rental else "")
+    return order_stock_locations(store=cart.store, zipcode=data.rental.zipcode if data.rental else "")
 
 
 def _check_stock(items, location_ids, rental: RentalInput | None) -> None:

@@ -153,6 +153,8 @@ if not DEBUG:
 # writes its rows in one INSERT: core.fsm_log), in the
 # same transaction as the change it records.
 DJANGO_FSM_LOG_STORAGE_METHOD = "core.fsm_log.BatchingBackend"  # SimpleBackend, batched in a placement
+# A draft's steps are a shopper's clicks before an order exists; the placed order keeps its own history.
+DJANGO_FSM_LOG_IGNORED_MODELS = ["checkout.models.drafts.CheckoutDraft"]
 
 # SHOP
 # Carts idle for longer than this are expired (Elastic Path's default is 7 days).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, FieldPath
 
 PAYMENTS = ("payments",)
 FIRST_PAYMENT = ("payments", 0)
@@ -37,11 +37,12 @@ class InvalidPaymentMethod(DomainError):
     field = (*FIRST_PAYMENT, "method_name")
     default_detail = "The payment method is invalid."
 
-    def __init__(self, *, method: str = "", provider: str = "", meta: dict[str, Any] | None = None):
+    def __init__(self, *, method: str = "", provider: str = "", field: FieldPath | None = None,
+                 meta: dict[str, Any] | None = None):
         self.method = method
         self.provider = provider
         super().__init__(
-            f'Payment method "{method}" of payment provider "{provider}" is invalid.',
+            f'Payment method "{method}" of payment provider "{provider}" is invalid.', field=field,
             meta={"paymentMethodName": method, "paymentProviderName": provider, **(meta or {})},
         )
 

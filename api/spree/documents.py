@@ -13,8 +13,9 @@ from os.path import basename
 from django.utils import timezone
 from django_countries import countries as country_data
 
+from api.spree.identity import Caller
 from checkout.models import CheckoutDraft, Order, OrderState
-from checkout.step_checkout import Caller, DraftPreview
+from checkout.step_checkout import DraftPreview
 from core.money import decimal_string, format_money
 from payments.models import CreditCard, PaymentPlugin
 from shipping.selectors import stock_location_ids_for, variant_availability

@@ -52,7 +52,16 @@ SPREE_PATHS = {
     ("shipments", int, "method_id"): ("shipments", "selected_shipping_rate_id"), ("shipment",): ("shipments",),
     ("payments", int, "card"): ("payment_source",), ("payments", int, "existing_card"): ("existing_card",),
     ("payments", int, "method_name"): ("payments", "payment_method_id"),
-    ("rental", "starts_at"): ("rental_start_date",), ("rental", "zipcode"): ("zipcode",),
+    ("rental", "starts_at"): ("rental_start_date",), ("rental", "ends_at"): ("rental_end_date",),
+    ("rental", "zipcode"): ("zipcode",), ("payments", int, "method_id"): ("payments", "payment_method_id"),
+    ("shipments", int, "rate_id"): ("shipments", "selected_shipping_rate_id"),
+}
+
+
+# Spree's (Rails') words for what the step rules find missing, by code (checkout.flow).
+SPREE_MESSAGES = {
+    "email_missing": "can't be blank", "address_missing": "can't be blank",
+    "card_missing": "The card is missing: send it as payment_source.",
 }
 
 
@@ -60,6 +69,14 @@ def spree_field(field: FieldPath) -> str:
     """``("billing_address", "zip_code")`` → ``bill_address.zipcode``; ``base`` for no field."""
     words = spell(field, names=SPREE_FIELDS, paths=SPREE_PATHS)
     return ".".join(word for word in words if not word.isdigit()) or "base"
+
+
+def step_errors(exc: StepNotReady) -> dict[str, list[str]]:
+    """Spree's ``errors`` of a step not taken: each unmet requirement under its field, in Spree's words."""
+    errors: dict[str, list[str]] = {}
+    for unmet in exc.unmet:
+        errors.setdefault(error_key(unmet), []).append(SPREE_MESSAGES.get(unmet.code, unmet.detail))
+    return errors
 
 
 def error_key(exc: DomainError) -> str:
@@ -98,6 +115,6 @@ def _domain(exc: DomainError, failure_message: str) -> Response:
     if exc.status == 404:
         return spree_response(404, NOT_FOUND)
     if isinstance(exc, StepNotReady):
-        return spree_response(422, COULD_NOT_TRANSITION, exc.meta.get("errors") or {"base": [exc.detail]})
+        return spree_response(422, COULD_NOT_TRANSITION, step_errors(exc))
     status = exc.status if exc.status == 400 or exc.code in RETRY_LATER else 422
     return spree_response(status, failure_message, {error_key(exc): [exc.detail]})

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from carts.exceptions import MAX_QUANTITY
-from checkout.step_checkout import (
-    UNSET, CheckoutUpdate, LineItemChange, PaymentChoice, RentalChange, spree_address_input,
-)
+from checkout.inputs import AddressInput
+from checkout.step_checkout import UNSET, CheckoutUpdate, LineItemChange, PaymentChoice, RentalChange
 from core.errors import DomainError
+from customers.models import Country, Region
+from api.spree.cards import card_data_from_spree_source
 
 
 class SpreeParamsInvalid(DomainError):
@@ -130,12 +131,19 @@ def line_item_change(entry: dict, *, pointer: str, creating: bool = True) -> Lin
     if entry.get("id") is not None and not creating:
         return LineItemChange(quantity=integer(entry.get("quantity"), pointer=f"{pointer}/quantity",
                                                high=MAX_QUANTITY),
-                              item_id=integer(entry["id"], pointer=f"{pointer}/id"), pointer=pointer)
+                              item_id=integer(entry["id"], pointer=f"{pointer}/id"), at=field_at(pointer))
     if entry.get("variant_id") is None:
         raise SpreeParamsInvalid("variant_id is required.", pointer=f"{pointer}/variant_id")
     return LineItemChange(quantity=integer(entry.get("quantity"), pointer=f"{pointer}/quantity", low=1,
                                            high=MAX_QUANTITY, default=1),
-                          variant_id=integer(entry["variant_id"], pointer=f"{pointer}/variant_id"), pointer=pointer)
+                          variant_id=integer(entry["variant_id"], pointer=f"{pointer}/variant_id"),
+                          at=field_at(pointer))
+
+
+def field_at(pointer: str) -> tuple:
+    """The domain's path to what a request pointer names: ``/order/line_items/0`` → ``("line_items", 0)``."""
+    parts = [p for p in pointer.split("/") if p and p != "order"]
+    return tuple(int(p) if p.isdigit() else p for p in parts)
 
 
 ADDRESS_FIELDS = {"firstname": "first_name", "lastname": "last_name", "address1": "address1", "address2": "address2",
@@ -189,5 +197,21 @@ def _payment(body: dict, order: dict) -> PaymentChoice | None:
         source = sources.get(str(method_id))
     elif sources is not None and not isinstance(sources, dict):
         raise SpreeParamsInvalid("payment_source must be a hash keyed by payment method id.", pointer="/payment_source")
-    return PaymentChoice(method_id=method_id, source=source,
+    card = card_data_from_spree_source(source) if isinstance(source, dict) else source
+    return PaymentChoice(method_id=method_id, source=card,
                          existing_card_id=existing if existing not in (None, "") else None)
+
+
+def spree_address_input(*, country_id: Any, state_id: Any = None, **fields: str) -> AddressInput:
+    """An address by value from Spree's ids (``country_id``/``state_id`` are our primary keys)."""
+    country = Country.objects.filter(pk=country_id).first() if _is_id(country_id) else None
+    region = Region.objects.filter(pk=state_id).first() if _is_id(state_id) else None
+    values = {name: str(value).strip() if value is not None else "" for name, value in fields.items()}
+    return AddressInput(iso2_code=country.iso2_code if country else ("?" if country_id not in (None, "") else ""),
+                        region_code=region.iso2_code if region else ("?" if state_id not in (None, "") else ""),
+                        **values)
+
+
+def _is_id(value) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit()
+                                                                        and len(value) < 18)

@@ -12,15 +12,21 @@ checkout engine with this number and token; ``order`` then points to the placed 
 
 from django.db import models
 from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from checkout.models.orders import OrderState, new_guest_token, new_order_number
+from checkout import flow
+from core.fsm import ProtectedStateMixin
 
 # The steps a draft goes through; ``complete`` is reached by placing the order.
 DRAFT_STATES = [OrderState.CART, OrderState.ADDRESS, OrderState.DELIVERY, OrderState.PAYMENT,
                 OrderState.CONFIRM, OrderState.COMPLETE]
 
 
-class CheckoutDraft(models.Model):
+S = OrderState
+
+
+class CheckoutDraft(ProtectedStateMixin, FSMModelMixin, models.Model):
     number = models.CharField(max_length=32, unique=True, default=new_order_number, editable=False,
                               help_text="Spree's order number; the placed order keeps it.")
     token = models.CharField(max_length=64, unique=True, default=new_guest_token, editable=False,
@@ -34,8 +40,8 @@ class CheckoutDraft(models.Model):
     anonymous_id = models.CharField(max_length=255, blank=True,
                                     help_text="The guest identity the cart and the placed order belong to.")
     email = models.EmailField(blank=True)
-    state = models.CharField(max_length=20, choices=[(s.value, s.label) for s in DRAFT_STATES],
-                             default=OrderState.CART)
+    state = FSMField(max_length=20, choices=[(s.value, s.label) for s in DRAFT_STATES], default=OrderState.CART,
+                     protected=True)
     bill_address = models.ForeignKey("checkout.OrderAddress", on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     ship_address = models.ForeignKey("checkout.OrderAddress", on_delete=models.SET_NULL, null=True, blank=True,
@@ -70,6 +76,48 @@ class CheckoutDraft(models.Model):
     def __str__(self):
         return f"{self.number} ({self.state})"
 
+    # What the step service read for the step rules (flow.Loaded); not a column. The transitions'
+    # conditions read it so that they stay pure over what is already loaded.
+    loaded: flow.Loaded | None = None
+
     @property
     def is_placed(self) -> bool:
         return self.order_id is not None
+
+    # --- the checkout flow, in step order (conditions: checkout.flow) -----
+
+    @transition(field=state, source=S.CART, target=S.ADDRESS, conditions=[flow.may_leave_cart],
+                custom={"admin": False})
+    def to_address(self):
+        pass
+
+    @transition(field=state, source=S.ADDRESS, target=S.DELIVERY, conditions=[flow.may_leave_address],
+                custom={"admin": False})
+    def to_delivery(self):
+        pass
+
+    @transition(field=state, source=S.DELIVERY, target=S.PAYMENT, conditions=[flow.may_leave_delivery],
+                custom={"admin": False})
+    def to_payment(self):
+        pass
+
+    @transition(field=state, source=S.PAYMENT, target=S.CONFIRM, conditions=[flow.may_leave_payment],
+                custom={"admin": False})
+    def to_confirm(self):
+        pass
+
+    @transition(field=state, source=S.CONFIRM, target=S.COMPLETE, conditions=[flow.is_placed],
+                custom={"admin": False})
+    def complete(self):
+        """The engine placed the order (``order`` is set): the draft is done."""
+
+    # --- going back when what a later step chose no longer holds: shipping and payment are chosen again
+
+    @transition(field=state, source=[S.DELIVERY, S.PAYMENT, S.CONFIRM], target=S.ADDRESS, custom={"admin": False})
+    def back_to_address(self):
+        """Items or addresses changed: shipping and payment are chosen again."""
+
+    @transition(field=state, source=[S.ADDRESS, S.DELIVERY, S.PAYMENT, S.CONFIRM], target=S.CART,
+                custom={"admin": False})
+    def back_to_cart(self):
+        """The last item was removed."""

@@ -1,16 +1,16 @@
-"""The step-by-step checkout (Spree's): an order that exists before it is placed, one step at a time.
+"""The step-by-step checkout: an order that exists before it is placed, one step at a time.
 
-``drafts`` creates a draft, finds it for its caller and changes its items and rental
-fields; ``steps`` applies each step's data and moves the draft on, and completes it by
-placing the order through the engine; ``preview`` prices it on the way.
+``drafts`` creates a draft, finds it for whoever asks and changes its items and rental
+fields; ``steps`` applies each step's data and moves the draft on through its transitions
+(the rules: ``checkout.flow``), and completes it by placing the order through the engine;
+``preview`` prices it on the way.
 """
 
 from checkout.step_checkout.drafts import (  # noqa: F401
-    UNSET, Caller, LineItemChange, RentalChange, draft_add_item, draft_create, draft_for_update,
-    draft_remove_item, draft_set_item_quantity, draft_update, rental_check, spree_order_get,
+    UNSET, ItemChanged, LineItemChange, Opener, RentalChange, draft_add_item, draft_create, draft_for_update,
+    draft_get, draft_remove_item, draft_set_item_quantity, draft_update, placed_order_get, stock_check,
 )
 from checkout.step_checkout.preview import DraftPreview, draft_preview  # noqa: F401
 from checkout.step_checkout.steps import (  # noqa: F401
-    CheckoutUpdate, PaymentChoice, draft_advance, draft_complete, draft_next, draft_update_checkout,
-    spree_address_input,
+    CheckoutUpdate, PaymentChoice, StepResult, draft_advance, draft_complete, draft_next, draft_update_checkout,
 )

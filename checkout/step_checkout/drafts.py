@@ -4,15 +4,16 @@ A draft's items live in its cart and change through the carts services (currency
 and stock checks). A draft whose items change after the address step goes back to the
 address step (back to the cart when it is empty), as Spree does. Rented items need both
 dates, the end after the start, a zipcode some stock location serves, and a unit free
-for those dates; other items ignore the dates.
+for those dates; other items ignore the dates. An order with a zipcode is served, every
+item of it, by the stock locations serving that zipcode (``checkout.stock_sources``).
 """
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,37 +28,22 @@ from checkout.exceptions import (
 )
 from checkout.models import CheckoutClaim, CheckoutDraft, Order, OrderState, new_order_number
 from checkout.placement import CLAIM_TIMEOUT
-from core.errors import DomainError
-from core.staff_rights import StaffAct, staff_require
+from checkout.stock_sources import order_stock_locations
+from core.errors import DomainError, FieldPath
+from core.staff_rights import StaffAct
 from customers.models import Customer
 from shipping.exceptions import InsufficientStock, RentalDatesInvalid, ZipcodeNotServiceable
-from shipping.selectors import stock_location_ids_for, variant_availability
+from shipping.selectors import variant_availability
 
 S = OrderState
 UNSET = object()
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who asks: a registered customer (API key), the staff user of an API key, and the order token sent."""
+class Opener(Protocol):
+    """Who asks (a dialect's caller): whether they may use the order of ``customer_id`` opened by ``token``
+    for ``act`` (raising StaffPermissionMissing when they are staff without it)."""
 
-    customer: Customer | None = None
-    staff: object | None = None
-    order_token: str = ""
-
-    def may_use(self, *, customer_id: int | None, token: str, act: StaffAct) -> bool:
-        """Whether the order is the caller's (their customer's, or the one their order token opens); staff may
-        use anyone's for ``act`` when core.staff_rights says so (StaffPermissionMissing when it does not)."""
-        if self.customer is not None and customer_id == self.customer.pk:
-            return True
-        # Compared as bytes: compare_digest refuses str with characters beyond ASCII.
-        if self.order_token and token and hmac.compare_digest(
-                self.order_token.encode("utf-8", "surrogatepass"), token.encode("utf-8", "surrogatepass")):
-            return True
-        if self.staff is not None:
-            staff_require(self.staff, act)
-            return True
-        return False
+    def may_use(self, *, customer_id: int | None, token: str, act: StaffAct) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -67,7 +53,7 @@ class LineItemChange:
     quantity: int
     item_id: int | None = None
     variant_id: int | None = None
-    pointer: str = "/order/line_items"
+    at: FieldPath = ()  # where the change sits among the inputs, e.g. ("line_items",)
 
 
 @dataclass(frozen=True)
@@ -81,51 +67,68 @@ class RentalChange:
 
 # --- finding a draft ----------------------------------------------------------------------
 
+# What showing a draft reads besides its cart's items (``preview``): read with the draft, once.
+DRAFT_RELATIONS = ("store__country", "customer__user", "order", "cart", "bill_address__country",
+                   "bill_address__region", "ship_address__country", "ship_address__region", "shipment_method",
+                   "payment_method__provider", "credit_card")
 
-def spree_order_get(*, number: str, caller: Caller, act: StaffAct = StaffAct.READ_CARTS) -> CheckoutDraft | Order:
-    """The draft with this number, or a placed order without one; 401 when not the caller's, 404 when none.
+
+def draft_read(*, number: str, lock: bool = False) -> CheckoutDraft | None:
+    """The draft with this number and what showing it reads; ``lock``: its row locked (inside a transaction)."""
+    drafts = CheckoutDraft.objects.select_related(*DRAFT_RELATIONS)
+    if lock:
+        drafts = drafts.select_for_update(of=("self",))
+    return drafts.filter(number=number).first()
+
+
+def draft_allow(draft: CheckoutDraft, *, by: Opener, act: StaffAct) -> None:
+    """401 unless the draft is the caller's; staff need ``act`` for someone else's (reading orders once placed)."""
+    needed = StaffAct.READ_ORDERS if draft.is_placed else act
+    if not by.may_use(customer_id=draft.customer_id, token=draft.token, act=needed):
+        raise OrderAccessDenied()
+
+
+def draft_get(*, number: str, by: Opener, act: StaffAct = StaffAct.READ_CARTS, lock: bool = False
+              ) -> CheckoutDraft | None:
+    """The draft with this number (None when there is none: see ``placed_order_get``); 401 when not the caller's.
 
     A draft not placed yet is a cart being checked out: staff need ``act`` for someone else's (reading carts
-    unless said otherwise); a placed order needs reading orders."""
-    draft = (CheckoutDraft.objects.select_related("store", "customer__user", "order", "cart", "bill_address__country",
-                                                  "bill_address__region", "ship_address__country",
-                                                  "ship_address__region", "shipment_method", "payment_method",
-                                                  "credit_card")
-             .filter(number=number).first())
+    unless said otherwise); a placed one needs reading orders."""
+    draft = draft_read(number=number, lock=lock)
     if draft is not None:
-        needed = StaffAct.READ_ORDERS if draft.order_id is not None else act
-        if not caller.may_use(customer_id=draft.customer_id, token=draft.token, act=needed):
-            raise OrderAccessDenied()
-        return draft
+        draft_allow(draft, by=by, act=act)
+    return draft
+
+
+def placed_order_get(*, number: str, by: Opener) -> Order:
+    """An order with this number placed without a draft (by another dialect); 401 when not the caller's."""
     order = Order.objects.select_related("customer").filter(number=number).first()
     if order is None:
         raise OrderNotFound()
     registered = order.customer_id if order.customer and not order.customer.is_guest else None
-    if not caller.may_use(customer_id=registered, token=order.guest_token, act=StaffAct.READ_ORDERS):
+    if not by.may_use(customer_id=registered, token=order.guest_token, act=StaffAct.READ_ORDERS):
         raise OrderAccessDenied()
     return order
 
 
-def draft_for_update(*, number: str, caller: Caller) -> CheckoutDraft:
-    """A draft the caller may change: not placed yet (a placed order is no longer theirs to edit); staff need
-    to be allowed to change carts for someone else's."""
-    found = spree_order_get(number=number, caller=caller, act=StaffAct.CHANGE_CARTS)
-    if not isinstance(found, CheckoutDraft) or found.is_placed:
+def draft_for_update(*, number: str, by: Opener) -> CheckoutDraft:
+    """A draft the caller may change, locked (call inside a transaction): not placed yet (a placed order is
+    no longer theirs to edit), not being placed right now; staff need to be allowed to change carts."""
+    draft = draft_get(number=number, by=by, act=StaffAct.CHANGE_CARTS, lock=True)
+    if draft is None:
+        placed_order_get(number=number, by=by)  # 404 or 401 as for reading it
         raise OrderAccessDenied()
-    return found
+    if draft.is_placed:
+        raise OrderAccessDenied()
+    draft_claim_check(draft)
+    return draft
 
 
-def draft_lock(draft: CheckoutDraft) -> CheckoutDraft:
-    """The draft row locked (call inside a transaction); refused while its cart is being placed."""
-    locked = (CheckoutDraft.objects.select_for_update(of=("self",))
-              .select_related("store", "cart", "customer", "ship_address__country", "bill_address__country")
-              .get(pk=draft.pk))
-    if locked.is_placed:
-        raise OrderAccessDenied()
-    # A claim older than the placement timeout belongs to a crashed placement: it does not lock the draft.
-    if CheckoutClaim.objects.filter(cart_uuid=locked.cart_uuid, claimed_at__gte=timezone.now() - CLAIM_TIMEOUT).exists():
+def draft_claim_check(draft: CheckoutDraft) -> None:
+    """Refused while the draft's cart is being placed. A claim older than the placement timeout belongs to
+    a crashed placement: it does not hold the draft."""
+    if CheckoutClaim.objects.filter(cart_uuid=draft.cart_uuid, claimed_at__gte=timezone.now() - CLAIM_TIMEOUT).exists():
         raise CheckoutInProgress("This order is being completed right now.")
-    return locked
 
 
 # --- creating one -------------------------------------------------------------------------
@@ -135,7 +138,7 @@ def draft_create(*, store: Store, customer: Customer | None, email: str = "",
                  line_items: list[LineItemChange] = (), rental: RentalChange = RentalChange()) -> CheckoutDraft:
     """A new order in the cart step, with its items and rental fields; nothing is written on refusal."""
     with transaction.atomic():
-        anonymous_id = None if customer else f"spree-{secrets.token_hex(16)}"
+        anonymous_id = None if customer else f"guest-{secrets.token_hex(16)}"
         cart = cart_create(store=store, customer=customer, anonymous_id=anonymous_id,
                            currency=store.default_currency, price_mode=store.price_mode)
         draft = CheckoutDraft.objects.create(
@@ -145,7 +148,7 @@ def draft_create(*, store: Store, customer: Customer | None, email: str = "",
         _apply_rental(draft, rental)
         for change in line_items:
             _apply_item(draft, change)
-        rental_check(draft)
+        stock_check(draft)
         draft.save()
     return draft
 
@@ -161,11 +164,18 @@ def _free_number() -> str:
 # --- items and rental dates -----------------------------------------------------------------
 
 
-def draft_update(*, draft: CheckoutDraft, line_items: list[LineItemChange] = (), rental: RentalChange = RentalChange(),
-                 email: str | None = None, special_instructions: str | None = None) -> CheckoutDraft:
-    """PUT /api/orders/:number — items (both Spree syntaxes), rental fields, e-mail."""
+@dataclass(frozen=True)
+class ItemChanged:
+    draft: CheckoutDraft
+    item: CartItem | None  # None: removed
+
+
+def draft_update(*, number: str, by: Opener, line_items: list[LineItemChange] = (),
+                 rental: RentalChange = RentalChange(), email: str | None = None,
+                 special_instructions: str | None = None) -> CheckoutDraft:
+    """Change items, rental fields, e-mail or instructions; nothing changes on refusal."""
     with transaction.atomic():
-        draft = draft_lock(draft)
+        draft = draft_for_update(number=number, by=by)
         _apply_rental(draft, rental)
         for change in line_items:
             _apply_item(draft, change)
@@ -175,74 +185,69 @@ def draft_update(*, draft: CheckoutDraft, line_items: list[LineItemChange] = (),
             draft.special_instructions = special_instructions
         if line_items:
             _back_to_address(draft)
-        rental_check(draft)
+        stock_check(draft)
         draft.save()
     return draft
 
 
-def draft_add_item(*, draft: CheckoutDraft, variant_id: int, quantity: int) -> CartItem:
-    return _change_items(draft, LineItemChange(quantity=quantity, variant_id=variant_id, pointer="/line_item"))
+def draft_add_item(*, number: str, by: Opener, variant_id: int, quantity: int, at: FieldPath = ()) -> ItemChanged:
+    return _change_items(number, by, LineItemChange(quantity=quantity, variant_id=variant_id, at=at))
 
 
-def draft_set_item_quantity(*, draft: CheckoutDraft, item_id: int, quantity: int) -> CartItem:
-    return _change_items(draft, LineItemChange(quantity=quantity, item_id=item_id, pointer="/line_item"))
+def draft_set_item_quantity(*, number: str, by: Opener, item_id: int, quantity: int, at: FieldPath = ()
+                            ) -> ItemChanged:
+    return _change_items(number, by, LineItemChange(quantity=quantity, item_id=item_id, at=at))
 
 
-def draft_remove_item(*, draft: CheckoutDraft, item_id: int) -> None:
-    _change_items(draft, LineItemChange(quantity=0, item_id=item_id, pointer="/line_item"))
+def draft_remove_item(*, number: str, by: Opener, item_id: int, at: FieldPath = ()) -> ItemChanged:
+    return _change_items(number, by, LineItemChange(quantity=0, item_id=item_id, at=at))
 
 
-def _change_items(draft: CheckoutDraft, change: LineItemChange) -> CartItem | None:
+def _change_items(number: str, by: Opener, change: LineItemChange) -> ItemChanged:
     with transaction.atomic():
-        draft = draft_lock(draft)
+        draft = draft_for_update(number=number, by=by)
         item = _apply_item(draft, change)
         _back_to_address(draft)
-        rental_check(draft)
+        stock_check(draft)
         draft.save()
-    return item
+    return ItemChanged(draft=draft, item=item)
 
 
 def _apply_item(draft: CheckoutDraft, change: LineItemChange) -> CartItem | None:
     if change.item_id is not None:
         item = CartItem.objects.select_related("variant").filter(pk=change.item_id, cart_id=draft.cart_id).first()
         if item is None:
-            raise _at(ItemNotInCart(f"There is no line item {change.item_id} in this order."), f"{change.pointer}/id")
+            raise ItemNotInCart(f"There is no line item {change.item_id} in this order.", field=(*change.at, "id"))
         if change.quantity == 0:
             cart_remove_item(cart=draft.cart, sku=item.variant.sku)
             return None
-        return _at_quantity(lambda: cart_set_quantity(cart=draft.cart, sku=item.variant.sku, quantity=change.quantity),
-                            change.pointer)
+        return _for_change(lambda: cart_set_quantity(cart=draft.cart, sku=item.variant.sku, quantity=change.quantity),
+                           change)
     sku = Variant.objects.filter(pk=change.variant_id).values_list("sku", flat=True).first()
     if sku is None:
-        raise _at(ItemNotAvailable(f"There is no variant {change.variant_id}.", meta={"variant_id": change.variant_id}),
-                  f"{change.pointer}/variant_id")
-    return _at_quantity(lambda: cart_add_item(cart=draft.cart, sku=sku, quantity=change.quantity), change.pointer)
+        raise ItemNotAvailable(f"There is no variant {change.variant_id}.", meta={"variant_id": change.variant_id},
+                               field=(*change.at, "variant_id"))
+    return _for_change(lambda: cart_add_item(cart=draft.cart, sku=sku, quantity=change.quantity), change)
 
 
-def _at_quantity(call, pointer: str):
-    """Errors of the carts services point at Glue's fields; here they point at the Spree request's."""
+def _for_change(call, change: LineItemChange):
+    """The carts services name their own inputs (quantity, sku); here the change's are meant."""
     try:
         return call()
     except DomainError as error:
-        if error.field == ("quantity",):
-            error.pointer = f"{pointer}/quantity"
-        elif error.field == ("sku",):
-            error.pointer = f"{pointer}/variant_id"
+        name = error.field[-1] if error.field else ""
+        if name in ("quantity", "sku"):
+            error.field = (*change.at, "quantity" if name == "quantity" else "variant_id")
         raise
-
-
-def _at(error, pointer: str):
-    error.pointer = pointer
-    return error
 
 
 def _back_to_address(draft: CheckoutDraft) -> None:
     """Items changed: shipments and payment are chosen again (Spree's ensure_updated_shipments)."""
-    has_items = CartItem.objects.filter(cart_id=draft.cart_id).exists()
-    if not has_items:
-        draft.state = S.CART
+    if not CartItem.objects.filter(cart_id=draft.cart_id).exists():
+        if draft.state != S.CART:
+            draft.back_to_cart()
     elif draft.state not in (S.CART, S.ADDRESS):
-        draft.state = S.ADDRESS
+        draft.back_to_address()
 
 
 def _apply_rental(draft: CheckoutDraft, rental: RentalChange) -> None:
@@ -254,32 +259,51 @@ def _apply_rental(draft: CheckoutDraft, rental: RentalChange) -> None:
         draft.zipcode = (rental.zipcode or "").strip()
 
 
-def rental_check(draft: CheckoutDraft) -> None:
-    """The rental rules, for the draft's items as they are now; raises a coded error."""
+def _items(draft: CheckoutDraft) -> list[CartItem]:
+    return list(CartItem.objects.filter(cart_id=draft.cart_id).select_related("variant__product").order_by("id"))
+
+
+def stock_check(draft: CheckoutDraft, items: list[CartItem] | None = None) -> None:
+    """The stock rules for the draft's items as they are now (``items``: already read); raises a coded error.
+
+    Rented items need both dates, the end after the start, a zipcode some location serves and a unit
+    free for the dates. An order with a zipcode is served, every item, by that zipcode's locations
+    (checkout.stock_sources), as placement serves it."""
     start, end = draft.rental_start_date, draft.rental_end_date
     if start and end and not end > start:
-        raise _at(RentalDatesInvalid(meta={"rental_start_date": start.isoformat(), "rental_end_date": end.isoformat()}),
-                  "/order/rental_end_date")
-    rented = list(CartItem.objects.filter(cart_id=draft.cart_id, variant__product__is_rentable=True)
-                  .select_related("variant"))
-    if not rented:
-        return
-    if not (start and end):
+        raise RentalDatesInvalid(meta={"rental_start_date": start.isoformat(), "rental_end_date": end.isoformat()},
+                                 field=("rental", "ends_at"))
+    items = _items(draft) if items is None else items
+    rented = [i for i in items if i.variant.product.is_rentable]
+    if rented and not (start and end):
         raise RentalDatesMissing(meta={"sku": rented[0].variant.sku})
-    if not draft.zipcode:
+    if rented and not draft.zipcode:
         raise RentalZipcodeMissing(meta={"sku": rented[0].variant.sku})
+    if not (items and draft.zipcode):
+        return
     try:
-        location_ids = stock_location_ids_for(store=draft.store, zipcode=draft.zipcode)
+        location_ids = order_stock_locations(store=draft.store, zipcode=draft.zipcode)
     except ZipcodeNotServiceable as error:
-        raise _at(error, "/order/zipcode")
-    available = variant_availability(variant_ids=[i.variant_id for i in rented], location_ids=location_ids,
-                                     period=(start, end))
-    for item in rented:
-        stock = available[item.variant_id]
-        if not stock.is_never_out_of_stock and stock.quantity < item.quantity:
-            raise _at(InsufficientStock(
-                f"{item.variant.display_name} is not available for these dates: {stock.quantity} of "
-                f"{item.quantity} can be rented.",
-                meta={"sku": item.variant.sku, "requested": item.quantity, "available": stock.quantity,
-                      "rental_start_date": start.isoformat(), "rental_end_date": end.isoformat()},
-            ), "/order/line_items")
+        error.field = ("rental", "zipcode")
+        raise
+    sold = [i for i in items if not i.variant.product.is_rentable]
+    for group, period in ((rented, (start, end)), (sold, None)):
+        if group:
+            available = variant_availability(variant_ids=[i.variant_id for i in group], location_ids=location_ids,
+                                             period=period)
+            for item in group:
+                _enough(item, available[item.variant_id], period)
+
+
+def _enough(item: CartItem, stock, period) -> None:
+    if stock.is_never_out_of_stock or stock.backorderable or stock.quantity >= item.quantity:
+        return
+    meta = {"sku": item.variant.sku, "requested": item.quantity, "available": stock.quantity}
+    if period is None:
+        raise InsufficientStock(f"There is not enough stock of {item.variant.sku}: {stock.quantity} available, "
+                                f"{item.quantity} wanted.", meta=meta, field=("line_items",))
+    raise InsufficientStock(
+        f"{item.variant.display_name} is not available for these dates: {stock.quantity} of "
+        f"{item.quantity} can be rented.",
+        meta={**meta, "rental_start_date": period[0].isoformat(), "rental_end_date": period[1].isoformat()},
+        field=("line_items",))

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
+
 from carts.models import CartItem
 from checkout.cart_pricing import ShipmentToPrice, cart_price
 from checkout.inputs import AddressInput, CheckoutData, ShipmentInput
 from checkout.models import CheckoutDraft
 from checkout.options import ShipmentMethodOption, checkout_options
+from checkout.priced_items import priced_cart_items
+from checkout.stock_sources import order_stock_locations, ships_from
 from pricing import LineTotals, Totals
 from shipping.exceptions import ZipcodeNotServiceable
-from shipping.models import StockLocation
-from shipping.selectors import stock_location_ids_for
 
 
 @dataclass
@@ -38,14 +40,13 @@ class DraftPreview:
         return self.totals.expense_total
 
 
-def draft_items(draft: CheckoutDraft, currency: str) -> list[CartItem]:
+def draft_items(draft: CheckoutDraft, currency: str, *, tax_country_id: int) -> list[CartItem]:
+    """The draft's items as the pricing service reads them (taxed where they ship), with the variants' prices."""
     if draft.cart_id is None:
         return []
-    return list(
-        CartItem.objects.filter(cart_id=draft.cart_id).select_related("variant__product__tax_set")
-        .prefetch_related("variant__prices")
-        .order_by("id")
-    )
+    items = priced_cart_items(cart=draft.cart, currency=currency, taxed=True, tax_country_id=tax_country_id)
+    prefetch_related_objects(items, "variant__prices")
+    return items
 
 
 def draft_rates(draft: CheckoutDraft) -> list[ShipmentMethodOption]:
@@ -62,28 +63,31 @@ def draft_preview(draft: CheckoutDraft, *, with_rates: bool = True) -> DraftPrev
     store = draft.store
     currency = (draft.cart.currency if draft.cart_id else None) or store.default_currency
     price_mode = draft.cart.price_mode if draft.cart_id else store.price_mode
-    items = draft_items(draft, currency)
+    country_id = draft.ship_address.country_id if draft.ship_address_id else store.country_id
+    items = draft_items(draft, currency, tax_country_id=country_id)
     rates = draft_rates(draft) if with_rates and items else []
     selected = next((r for r in rates if r.method.pk == draft.shipment_method_id), None)
-    totals = _totals(draft, selected) if items else Totals(price_mode=price_mode, items=(), expenses=())
+    totals = _totals(draft, items, selected, country_id) if items else Totals(price_mode=price_mode, items=(),
+                                                                              expenses=())
     return DraftPreview(draft=draft, currency=currency, price_mode=price_mode, items=items,
                         lines={line.key: line for line in totals.items}, totals=totals, rates=rates,
-                        selected_rate=selected, stock_location_name=_location_name(draft) if rates else "")
+                        selected_rate=selected, stock_location_name=_location_name(draft, items) if rates else "")
 
 
-def _totals(draft: CheckoutDraft, selected: ShipmentMethodOption | None) -> Totals:
-    country_id = draft.ship_address.country_id if draft.ship_address_id else draft.store.country_id
+def _totals(draft: CheckoutDraft, items: list[CartItem], selected: ShipmentMethodOption | None,
+            country_id: int) -> Totals:
     shipments = []
     if selected:
         shipments.append(ShipmentToPrice(method=selected.method, cost=selected.price, country_id=country_id))
-    return cart_price(cart=draft.cart, destination_id=country_id, shipments=shipments).totals
+    return cart_price(cart=draft.cart, destination_id=country_id, shipments=shipments, items=items).totals
 
 
-def _location_name(draft: CheckoutDraft) -> str:
-    """The stock location that would serve the draft: the zipcode's for a rental, else the store's first."""
+def _location_name(draft: CheckoutDraft, items: list[CartItem]) -> str:
+    """The stock location the draft ships from, picked as placement picks it (checkout.stock_sources)."""
     try:
-        ids = stock_location_ids_for(store=draft.store, zipcode=draft.zipcode if draft.rental_start_date else "")
+        ids = order_stock_locations(store=draft.store, zipcode=draft.zipcode)
     except ZipcodeNotServiceable:  # reported by the step rules, not here
         return ""
-    location = StockLocation.objects.filter(pk__in=ids[:1]).first()
+    in_line_order = sorted(items, key=lambda i: i.variant.sku)  # placement's line items go by sku
+    location = ships_from(location_ids=ids, variant_ids=[i.variant_id for i in in_line_order])
     return location.name if location else ""

@@ -31,6 +31,17 @@ def test_order_graph_draws_every_state_and_every_transition_of_the_checkout():
     assert '"checkout.order.state.address" -> "checkout.order.state.payment" [label=to_payment]' in dot
 
 
+def test_order_graph_draws_the_step_checkouts_draft_too():
+    dot = graph("draft")
+    for transition in ("to_address", "to_delivery", "to_payment", "to_confirm", "complete", "back_to_address",
+                       "back_to_cart"):
+        assert f"[label={transition}]" in dot
+    assert ('"checkout.checkout_draft.state.cart" -> "checkout.checkout_draft.state.address" [label=to_address]'
+            in dot)
+    assert ('"checkout.checkout_draft.state.confirm" -> "checkout.checkout_draft.state.complete" [label=complete]'
+            in dot)
+
+
 def test_order_graph_prints_the_same_text_every_time():
     assert graph() == graph()
 

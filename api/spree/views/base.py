@@ -8,9 +8,10 @@ from rest_framework.views import APIView
 from api.parsers import JSONBodyParser
 from api.spree.documents import draft_document, order_document
 from api.spree.errors import INVALID_RESOURCE, spree_exception_handler
+from api.spree.identity import Caller
 from catalog.models import Store
 from checkout.models import CheckoutDraft, LineItem, Order
-from checkout.step_checkout import Caller, draft_preview
+from checkout.step_checkout import StepResult, draft_preview
 from payments.models import Payment
 from shipping.models import Shipment
 
@@ -44,15 +45,20 @@ def placed_order(pk: int) -> Order:
             ).get(pk=pk))
 
 
-def order_body(found, caller: Caller) -> dict:
-    """The Spree order JSON of a draft (before complete) or of a placed order."""
-    if isinstance(found, CheckoutDraft):
-        if found.order_id is not None:
-            return order_document(placed_order(found.order_id), draft=found, caller=caller)
-        found = CheckoutDraft.objects.select_related(
-            "store__country", "customer", "cart", "bill_address__country", "bill_address__region",
-            "ship_address__country", "ship_address__region", "shipment_method", "payment_method", "credit_card",
-        ).get(pk=found.pk)
-        return draft_document(draft_preview(found), caller=caller)
-    draft = CheckoutDraft.objects.filter(order=found).first()
-    return order_document(placed_order(found.pk), draft=draft, caller=caller)
+def draft_body(draft: CheckoutDraft, caller: Caller) -> dict:
+    """The Spree order JSON of a draft read with its relations (checkout.step_checkout.draft_get)."""
+    if draft.is_placed:
+        return order_document(placed_order(draft.order_id), draft=draft, caller=caller)
+    return draft_document(draft_preview(draft), caller=caller)
+
+
+def order_body(order: Order, caller: Caller) -> dict:
+    """The Spree order JSON of an order placed without a draft."""
+    return order_document(placed_order(order.pk), draft=None, caller=caller)
+
+
+def step_body(result: StepResult, caller: Caller) -> dict:
+    """A checkout step's outcome: the draft as the step priced it, or the order placed."""
+    if result.preview is not None:
+        return draft_document(result.preview, caller=caller)
+    return order_document(placed_order(result.order.pk), draft=result.draft, caller=caller)

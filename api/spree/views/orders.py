@@ -9,11 +9,11 @@ from api.spree.identity import spree_caller
 from api.spree.requests import (
     SpreeParamsInvalid, body_of, integer, line_item_change, line_item_changes, object_at, rental_change, text,
 )
-from api.spree.views.base import SpreeView, order_body, spree_store
+from api.spree.views.base import SpreeView, draft_body, order_body, spree_store
 from carts.exceptions import MAX_QUANTITY
 from checkout.step_checkout import (
-    draft_add_item, draft_create, draft_for_update, draft_preview, draft_remove_item, draft_set_item_quantity,
-    draft_update, spree_order_get,
+    ItemChanged, draft_add_item, draft_create, draft_get, draft_preview, draft_remove_item, draft_set_item_quantity,
+    draft_update, placed_order_get,
 )
 from payments.models import PaymentMethod
 
@@ -28,59 +28,60 @@ class OrdersView(SpreeView):
             line_items=line_item_changes(order.get("line_items"), creating=True),
             rental=rental_change(order),
         )
-        return Response(order_body(draft, caller), status=201)
+        return Response(draft_body(draft, caller), status=201)
 
 
 class OrderView(SpreeView):
     def get(self, request, number: str):
         caller = spree_caller(request)
-        return Response(order_body(spree_order_get(number=number, caller=caller), caller))
+        draft = draft_get(number=number, by=caller)
+        if draft is None:
+            return Response(order_body(placed_order_get(number=number, by=caller), caller))
+        return Response(draft_body(draft, caller))
 
     def put(self, request, number: str):
         caller = spree_caller(request)
-        draft = draft_for_update(number=number, caller=caller)
         order = object_at(body_of(request), "order", pointer="/order")
         draft = draft_update(
-            draft=draft, line_items=line_item_changes(order.get("line_items"), creating=False),
+            number=number, by=caller, line_items=line_item_changes(order.get("line_items"), creating=False),
             rental=rental_change(order),
             email=text(order["email"], pointer="/order/email") if "email" in order else None,
             special_instructions=text(order["special_instructions"], pointer="/order/special_instructions",
                                       max_length=5000) if "special_instructions" in order else None,
         )
-        return Response(order_body(draft, caller))
+        return Response(draft_body(draft, caller))
 
 
-def _line_item_response(draft, item, status: int) -> Response:
-    preview = draft_preview(draft, with_rates=False)
-    shown = next(i for i in preview.items if i.pk == item.pk)
+def _line_item_response(changed: ItemChanged, status: int) -> Response:
+    preview = draft_preview(changed.draft, with_rates=False)
+    shown = next(i for i in preview.items if i.pk == changed.item.pk)
     return Response(draft_line_item_json(shown, preview), status=status)
 
 
 class LineItemsView(SpreeView):
     def post(self, request, number: str):
         caller = spree_caller(request)
-        draft = draft_for_update(number=number, caller=caller)
         entry = object_at(body_of(request), "line_item", pointer="/line_item", required=True)
         change = line_item_change(entry, pointer="/line_item")
-        item = draft_add_item(draft=draft, variant_id=change.variant_id, quantity=change.quantity)
-        return _line_item_response(draft, item, 201)
+        changed = draft_add_item(number=number, by=caller, variant_id=change.variant_id, quantity=change.quantity,
+                                 at=change.at)
+        return _line_item_response(changed, 201)
 
 
 class LineItemView(SpreeView):
     def put(self, request, number: str, item_id: str):
         caller = spree_caller(request)
-        draft = draft_for_update(number=number, caller=caller)
         entry = object_at(body_of(request), "line_item", pointer="/line_item", required=True)
         if "quantity" not in entry:
             raise SpreeParamsInvalid("quantity is required.", pointer="/line_item/quantity")
         quantity = integer(entry["quantity"], pointer="/line_item/quantity", low=1, high=MAX_QUANTITY)
-        item = draft_set_item_quantity(draft=draft, item_id=int(item_id), quantity=quantity)
-        return _line_item_response(draft, item, 200)
+        changed = draft_set_item_quantity(number=number, by=caller, item_id=int(item_id), quantity=quantity,
+                                          at=("line_item",))
+        return _line_item_response(changed, 200)
 
     def delete(self, request, number: str, item_id: str):
         caller = spree_caller(request)
-        draft = draft_for_update(number=number, caller=caller)
-        draft_remove_item(draft=draft, item_id=int(item_id))
+        draft_remove_item(number=number, by=caller, item_id=int(item_id), at=("line_item",))
         return Response(status=204)
 
 
@@ -90,7 +91,9 @@ PAYMENT_ATTRIBUTES = ["id", "source_type", "source_id", "amount", "display_amoun
 
 class PaymentsNewView(SpreeView):
     def get(self, request, number: str):
-        spree_order_get(number=number, caller=spree_caller(request))
+        caller = spree_caller(request)
+        if draft_get(number=number, by=caller) is None:
+            placed_order_get(number=number, by=caller)
         methods = (PaymentMethod.objects.select_related("provider")
                    .filter(is_active=True, provider__is_active=True).order_by("position", "pk"))
         return Response({"attributes": PAYMENT_ATTRIBUTES, "payment_methods": payment_methods_json(methods)})

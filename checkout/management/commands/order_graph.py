@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 from django_fsm.management.commands.graph_transitions import generate_dot, one_fsm_fields_data
 
-from checkout.models import Order
+from checkout.models import CheckoutDraft, Order
 from payments.models import Payment
 from shipping.models import Shipment
 
 MACHINES = {
     "state": (Order, "state"),
+    "draft": (CheckoutDraft, "state"),
     "payment_state": (Order, "payment_state"),
     "shipment_state": (Order, "shipment_state"),
     "payment": (Payment, "state"),
@@ -16,7 +17,8 @@ MACHINES = {
 
 class Command(BaseCommand):
     help = (
-        "Print a state machine as Graphviz dot text (default: the order's checkout flow). "
+        "Print a state machine as Graphviz dot text (default: the order's checkout flow; "
+        "`draft`: the step checkout's flow a shopper walks before the order is placed). "
         "Render it with e.g. `python manage.py order_graph | dot -Tpng -o order.png`."
     )
 

@@ -79,3 +79,25 @@ def test_a_completed_order_can_no_longer_be_changed(spree, guest_order):
     response = spree.put(f"/api/orders/{draft.number}", {"order": {"email": "x@example.com"},
                                                           "order_token": guest_order["token"]})
     assert response.status_code == 401
+
+
+def test_who_may_see_a_draft(superuser):
+    from api.spree.identity import Caller
+    from catalog.models import Store
+    from checkout.exceptions import OrderAccessDenied, OrderNotFound
+    from checkout.step_checkout import LineItemChange, draft_create, draft_get, placed_order_get
+    from customers.models import Customer
+
+    us = Store.objects.get(code="US")
+    john = Customer.objects.get(email="john.doe@example.com", user__isnull=False)
+    guest = draft_create(store=us, customer=None, line_items=[LineItemChange(quantity=1, variant_id=6)])
+    mine = draft_create(store=us, customer=john)
+    assert draft_get(number=guest.number, by=Caller(order_token=guest.token)) == guest
+    assert draft_get(number=mine.number, by=Caller(customer=john)) == mine
+    assert draft_get(number=guest.number, by=Caller(staff=superuser)) == guest
+    for caller in (Caller(), Caller(order_token=mine.token), Caller(customer=john)):
+        with pytest.raises(OrderAccessDenied):
+            draft_get(number=guest.number, by=caller)
+    assert draft_get(number="R000000000", by=Caller(staff=superuser)) is None
+    with pytest.raises(OrderNotFound):
+        placed_order_get(number="R000000000", by=Caller(staff=superuser))
