@@ -188,8 +188,8 @@ CUSTOMERS = [
          ]),
 ]
 CUSTOMER_PASSWORD = "change123"
-# Spree API keys (X-Spree-Token), printed by seed_demo: the US customer who rents the tote.
-SPREE_API_KEYS = {"john.doe@example.com": "spree0demo0key0john0doe0000000000000001"}
+# API keys (Spree's X-Spree-Token), printed by seed_demo: the US customer who rents the tote.
+API_KEYS = {"john.doe@example.com": "demo0api0key0john0doe000000000000000001"}
 
 COMPANY = dict(
     name="Spryker Systems GmbH", unit="Spryker Systems HR department", member="sonia@spryker.com",

@@ -56,7 +56,7 @@ def seed_demo(*, report: Report, staff_password: str = data.STAFF_PASSWORD) -> b
             ("business account", _company),
             ("carts", _carts),
             ("discounts", _discounts),
-            ("Spree API keys", _spree_api_keys),
+            ("Spree API keys", _api_keys),
         ])
         _reset_sequences()
     # Orders go through the checkout engine, which commits in phases of its own (the payment
@@ -237,10 +237,10 @@ def _address_fields(spec: dict) -> dict:
     return {**fields, "country": country, "region": region}
 
 
-def _spree_api_keys() -> None:
+def _api_keys() -> None:
     """The Spree dialect's API keys are rest_framework.authtoken tokens (looked up by name: no DRF import here)."""
     Token = apps.get_model("authtoken", "Token")  # noqa: N806
-    for email, key in data.SPREE_API_KEYS.items():
+    for email, key in data.API_KEYS.items():
         user = get_user_model().objects.get(username=email)
         Token.objects.filter(user=user).exclude(key=key).delete()
         Token.objects.get_or_create(user=user, defaults={"key": key})

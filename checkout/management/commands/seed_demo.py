@@ -30,5 +30,5 @@ class Command(BaseCommand):
             f"Demo shop ready. Staff login: {login} "
             f"(customers: {data.CUSTOMERS[0]['email']} / {data.CUSTOMER_PASSWORD})"
         ))
-        for email, key in data.SPREE_API_KEYS.items():
+        for email, key in data.API_KEYS.items():
             self.stdout.write(f"Spree API key of {email}: X-Spree-Token: {key}")

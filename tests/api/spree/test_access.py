@@ -4,14 +4,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
-from checkout.demo.data import SPREE_API_KEYS
+from checkout.demo.data import API_KEYS
 from checkout.models import CheckoutDraft, Order
 
 pytestmark = pytest.mark.usefixtures("shop")
 
 UNAUTHORIZED = {"error": "You are not authorized to perform that action."}
 NOT_FOUND = {"error": "The resource you were looking for could not be found."}
-JOHN_KEY = {"X-Spree-Token": SPREE_API_KEYS["john.doe@example.com"]}
+JOHN_KEY = {"X-Spree-Token": API_KEYS["john.doe@example.com"]}
 
 
 @pytest.fixture

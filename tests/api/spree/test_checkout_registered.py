@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from checkout.demo.data import SPREE_API_KEYS
+from checkout.demo.data import API_KEYS
 from checkout.models import Order
 from customers.models import Address, Customer
 from payments.models import CreditCard, Payment
@@ -11,7 +11,7 @@ from payments.models import CreditCard, Payment
 pytestmark = pytest.mark.usefixtures("shop")
 
 JOHN = "john.doe@example.com"
-KEY = {"X-Spree-Token": SPREE_API_KEYS[JOHN]}
+KEY = {"X-Spree-Token": API_KEYS[JOHN]}
 CARD = {"number": "4111111111111111", "month": "12", "year": "2035", "verification_value": "123", "name": "John Doe"}
 
 
