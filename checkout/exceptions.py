@@ -102,6 +102,66 @@ class StepNotReady(DomainError):
         self.unmet = list(unmet)
 
 
+# What a step of the step-by-step checkout still needs (checkout.flow's rules return them).
+
+
+class LineItemsMissing(DomainError):
+    code = "line_items_missing"
+    default_detail = "There are no items for this order. Please add an item to the order to continue."
+
+
+class EmailMissing(DomainError):
+    code = "email_missing"
+    field = ("email",)
+    default_detail = "An e-mail address is required."
+
+
+class EmailInvalid(DomainError):
+    code = "email_invalid"
+    field = ("email",)
+    default_detail = "This is not a valid e-mail address."
+
+
+class AddressMissing(DomainError):
+    """``field`` names which: ``("billing_address",)`` or ``("shipping_address",)``."""
+
+    code = "address_missing"
+    default_detail = "An address is required."
+
+
+class AddressInvalid(DomainError):
+    code = "address_invalid"
+    default_detail = "The address does not follow its country's rules."
+
+
+class NoShippingMethod(DomainError):
+    code = "no_shipping_method"
+    default_detail = "No shipping method delivers to this address."
+
+
+class ShippingRateMissing(DomainError):
+    code = "shipping_rate_missing"
+    field = ("shipments",)
+    default_detail = "Choose a shipping rate for every shipment."
+
+
+class PaymentMissing(DomainError):
+    code = "payment_missing"
+    field = ("payments",)
+    default_detail = "No payment found."
+
+
+class CardMissing(DomainError):
+    code = "card_missing"
+    field = ("payments",)
+    default_detail = "The card to pay with is missing."
+
+
+class NotConfirmed(DomainError):
+    code = "not_confirmed"
+    default_detail = "The order must be confirmed before it is placed."
+
+
 class OrderAccessDenied(DomainError):
     """The order exists but the caller may not act on it (Spree answers 401, and shows nothing of it)."""
 

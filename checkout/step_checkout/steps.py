@@ -30,7 +30,7 @@ from django.db import transaction
 
 from checkout import flow
 from checkout.addressing import countries_for, order_address_from
-from checkout.exceptions import CartNotFound, CheckoutDataInvalid, StepNotReady
+from checkout.exceptions import CartNotFound, CheckoutDataInvalid, EmailInvalid, NotConfirmed, StepNotReady
 from checkout.inputs import AddressInput, CheckoutData, CustomerInput, RentalInput, ShipmentInput
 from checkout.models import CheckoutDraft, Order, OrderAddress, OrderState
 from checkout.placement import PlacementResult, Shopper, order_place
@@ -127,7 +127,7 @@ def draft_update_checkout(*, number: str, by: Opener, update: CheckoutUpdate) ->
 def _email(value: str) -> str:
     value = value.strip()
     if flow.email_problem(value) is not None:
-        raise flow.EmailInvalid(f"{value!r} is not a valid e-mail address.")
+        raise EmailInvalid(f"{value!r} is not a valid e-mail address.")
     return value
 
 
@@ -307,7 +307,7 @@ def _complete(draft: CheckoutDraft, idempotency_key: str | None) -> StepResult:
     placed = Order.objects.filter(number=draft.number).first()
     if placed is None:
         if draft.state != S.CONFIRM:
-            raise StepNotReady([flow.NotConfirmed(f"The order is in the {draft.state} step: it must be confirmed "
+            raise StepNotReady([NotConfirmed(f"The order is in the {draft.state} step: it must be confirmed "
                                                   f"first.")])
         try:
             placed = _place(draft, idempotency_key).order

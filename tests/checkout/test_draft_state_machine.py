@@ -5,6 +5,7 @@ import pytest
 from django_fsm import TransitionNotAllowed
 
 from checkout import flow
+from checkout.exceptions import LineItemsMissing
 from checkout.models import CheckoutDraft, OrderAddress
 from customers.models import Country
 from payments.models import PaymentMethod, PaymentPlugin
@@ -43,7 +44,7 @@ def test_an_empty_cart_cannot_leave_the_cart_step():
 
 
 def test_the_stock_checks_refusal_keeps_the_draft_in_the_cart_step():
-    refusal = flow.LineItemsMissing("no stock")
+    refusal = LineItemsMissing("no stock")
     draft = draft_at("cart", flow.Loaded(item_count=1, stock_refusal=refusal))
     assert flow.cart_unmet(draft) == [refusal] and not flow.may_leave_cart(draft)
 
